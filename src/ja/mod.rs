@@ -1,0 +1,3 @@
+//! The Japanese layer: text normalization for matching and pseudonym input.
+
+pub mod normalize;

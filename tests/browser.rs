@@ -1,0 +1,33 @@
+//! The wasm build in Chromium (`wasm-pack test --headless --chrome`).
+#![cfg(target_arch = "wasm32")]
+
+mod wasm_cases;
+
+use wasm_bindgen_test::wasm_bindgen_test;
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn browser_is_the_host() {
+    assert!(web_sys::window().is_some());
+}
+
+#[wasm_bindgen_test]
+fn browser_vectors_match_native() {
+    wasm_cases::vectors_match_native();
+}
+
+#[wasm_bindgen_test]
+fn browser_generated_keys_load_and_differ() {
+    wasm_cases::generated_keys_load_and_differ();
+}
+
+#[wasm_bindgen_test]
+fn browser_corrupted_key_files_throw_deid_errors() {
+    wasm_cases::corrupted_key_files_throw_deid_errors();
+}
+
+#[wasm_bindgen_test]
+fn browser_bad_options_are_refused() {
+    wasm_cases::bad_options_are_refused();
+}

@@ -1,0 +1,31 @@
+//! The wasm build in Node (`wasm-pack test --node`).
+#![cfg(target_arch = "wasm32")]
+
+mod wasm_cases;
+
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+fn node_is_the_host() {
+    assert!(web_sys::window().is_none());
+}
+
+#[wasm_bindgen_test]
+fn node_vectors_match_native() {
+    wasm_cases::vectors_match_native();
+}
+
+#[wasm_bindgen_test]
+fn node_generated_keys_load_and_differ() {
+    wasm_cases::generated_keys_load_and_differ();
+}
+
+#[wasm_bindgen_test]
+fn node_corrupted_key_files_throw_deid_errors() {
+    wasm_cases::corrupted_key_files_throw_deid_errors();
+}
+
+#[wasm_bindgen_test]
+fn node_bad_options_are_refused() {
+    wasm_cases::bad_options_are_refused();
+}
