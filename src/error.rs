@@ -28,6 +28,22 @@ pub enum ErrorKind {
     Random,
     /// An argument given by the caller is out of range.
     InvalidArgument(String),
+    /// The policy is not valid JSON for the schema, or does not fit the input. `path` is a JSON
+    /// pointer into the policy (`/columns/氏名/action`), empty for the document itself.
+    Policy {
+        /// Where in the policy.
+        path: String,
+        /// What is wrong there.
+        message: String,
+    },
+    /// The input cannot be processed at all (empty, not text, unterminated quote at the end …).
+    Input(String),
+    /// A value cannot be written in the output encoding (e.g. 𠮷 in Shift_JIS).
+    Unmappable(String),
+    /// A correspondence table (対応表) could not be read: wrong key, damaged, or not a table.
+    TokenTable(String),
+    /// The session was used after `finish`.
+    Finished,
 }
 
 /// An error with its kind and, where known, its position.
@@ -64,6 +80,11 @@ impl Error {
             ErrorKind::KeyFile(_) => "key_file",
             ErrorKind::Random => "random",
             ErrorKind::InvalidArgument(_) => "invalid_argument",
+            ErrorKind::Policy { .. } => "policy",
+            ErrorKind::Input(_) => "input",
+            ErrorKind::Unmappable(_) => "unmappable",
+            ErrorKind::TokenTable(_) => "token_table",
+            ErrorKind::Finished => "finished",
         }
     }
 }
@@ -74,6 +95,14 @@ impl fmt::Display for Error {
             ErrorKind::KeyFile(why) => write!(f, "key file refused: {why}")?,
             ErrorKind::Random => write!(f, "the system random source failed")?,
             ErrorKind::InvalidArgument(why) => write!(f, "invalid argument: {why}")?,
+            ErrorKind::Policy { path, message } if path.is_empty() => {
+                write!(f, "policy: {message}")?
+            }
+            ErrorKind::Policy { path, message } => write!(f, "policy {path}: {message}")?,
+            ErrorKind::Input(why) => write!(f, "input: {why}")?,
+            ErrorKind::Unmappable(why) => write!(f, "output encoding: {why}")?,
+            ErrorKind::TokenTable(why) => write!(f, "correspondence table refused: {why}")?,
+            ErrorKind::Finished => write!(f, "the session is already finished")?,
         }
         let p = self.position();
         if let Some(record) = p.record {
@@ -84,6 +113,8 @@ impl fmt::Display for Error {
                 (None, None) => {}
             }
             write!(f, ")")?;
+        } else if let Some(line) = p.line {
+            write!(f, " (line {line})")?;
         } else if let Some(byte) = p.byte {
             write!(f, " (at byte {byte})")?;
         }
@@ -92,6 +123,21 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl Error {
+    /// A policy error at JSON pointer `path`.
+    pub fn policy(path: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Policy {
+            path: path.into(),
+            message: message.into(),
+        })
+    }
+
+    /// An input error.
+    pub fn input(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Input(message.into()))
+    }
+}
 
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Error {

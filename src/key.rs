@@ -166,6 +166,16 @@ impl std::fmt::Debug for SiteKey {
     }
 }
 
+/// `N` bytes from the system's random source, for nonces and tokens.
+///
+/// # Errors
+/// [`ErrorKind::Random`] when the random source fails.
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|_| Error::new(ErrorKind::Random))?;
+    Ok(bytes)
+}
+
 /// An HMAC-SHA256 state keyed with `key` (any length is valid for HMAC).
 pub(crate) fn keyed(key: &[u8]) -> HmacSha256 {
     match <HmacSha256 as KeyInit>::new_from_slice(key) {

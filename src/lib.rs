@@ -29,17 +29,25 @@
 )]
 #![forbid(unsafe_code)]
 
+pub mod action;
 pub mod error;
+pub mod format;
 pub mod ja;
 pub mod key;
+pub mod pipeline;
+pub mod policy;
 pub mod pseudonym;
+pub mod report;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
 pub use error::{Error, ErrorKind, Position, Result};
 pub use key::SiteKey;
+pub use pipeline::{Finished, Session, SessionOptions};
+pub use policy::Policy;
 pub use pseudonym::Pseudonymizer;
+pub use report::Report;
 
 /// The kit's version, as written into reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -12,7 +12,7 @@ use crate::key::{keyed, HmacSha256, SiteKey};
 
 /// Crockford's base32: digits and upper-case letters without I, L, O, U, so a pseudonym read
 /// aloud or retyped is not misread.
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+pub(crate) const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// Shortest and longest allowed pseudonym (5 bits a character; 256 bits give 51).
 pub const MIN_LENGTH: usize = 8;
@@ -66,6 +66,15 @@ impl Pseudonymizer {
         let mut mac = self.mac.clone();
         mac.update(normalized.as_bytes());
         encode(&mac.finalize().into_bytes(), self.length)
+    }
+}
+
+impl std::fmt::Debug for Pseudonymizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pseudonymizer")
+            .field("length", &self.length)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
     }
 }
 

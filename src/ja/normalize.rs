@@ -41,6 +41,30 @@ pub fn normalize(value: &str, options: Options) -> String {
     out
 }
 
+/// A patient ID as compared across files: normalized, and, when it is all digits and
+/// `strip_leading_zeros` is set, without leading zeros (spreadsheets drop them: 000123 → 123).
+///
+/// # Example
+/// ```
+/// use deid_kit::ja::normalize::patient_id;
+/// assert_eq!(patient_id(" ０００１２３ ", true), "123");
+/// assert_eq!(patient_id("000", true), "0");
+/// assert_eq!(patient_id("A-0012", true), "A-0012");
+/// assert_eq!(patient_id("000123", false), "000123");
+/// ```
+pub fn patient_id(value: &str, strip_leading_zeros: bool) -> String {
+    let id = normalize(value, Options::default());
+    if strip_leading_zeros && !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+        let stripped = id.trim_start_matches('0');
+        return if stripped.is_empty() {
+            "0".into()
+        } else {
+            stripped.into()
+        };
+    }
+    id
+}
+
 /// Hiragana to katakana, then variant kanji to their common form.
 fn fold_name_char(c: char) -> char {
     match c {

@@ -1,0 +1,526 @@
+//! The policy: a JSON document naming one action per column, read the same way by the CLI, Node
+//! and the browser. It is validated once, against the file's header, by [`Policy::compile`], so
+//! the per-cell loop does no checking.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::action::{Action, Op};
+use crate::error::{Error, Result};
+use crate::format::encoding::Encoding;
+use crate::ja::wareki::{self, Date};
+use crate::key::SiteKey;
+
+/// A de-identification policy (version 1).
+///
+/// # Example
+/// ```
+/// let policy = deid_kit::Policy::from_json(r#"{
+///   "version": 1,
+///   "columns": { "患者ID": { "action": "pseudonymize" }, "氏名": { "action": "drop" } }
+/// }"#)?;
+/// assert_eq!(policy.columns.len(), 2);
+/// let err = deid_kit::Policy::from_json(r#"{"version": 1, "columns": {"氏名": {"action": "dorp"}}}"#)
+///     .unwrap_err();
+/// assert!(err.to_string().starts_with("policy /columns/氏名/action: unknown variant `dorp`"));
+/// # Ok::<(), deid_kit::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Schema version; only 1 exists.
+    pub version: u32,
+    /// The preset this policy came from (`kamei`, `tokumei`), for the report only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// How to read the input.
+    #[serde(default)]
+    pub input: Input,
+    /// How to write the output.
+    #[serde(default)]
+    pub output: Output,
+    /// The column holding the patient ID: keys date shifts and the opt-out list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient_id: Option<String>,
+    /// The date ages are computed at (`age` action), e.g. "2024-04-01".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_date: Option<String>,
+    /// What a value an action cannot read (a date that is not a date) does to its row.
+    #[serde(default)]
+    pub on_invalid: OnInvalid,
+    /// How opt-out (提供停止) IDs are matched.
+    #[serde(default)]
+    pub opt_out: OptOutRules,
+    /// One action per column, by header name. Columns not named here are dropped.
+    pub columns: IndexMap<String, Action>,
+}
+
+/// Input options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Input {
+    /// Only `csv` for now.
+    #[serde(default = "csv")]
+    pub format: String,
+    /// `auto`, or an encoding label (`utf-8`, `shift_jis`, `cp932`, `euc-jp`).
+    #[serde(default = "auto")]
+    pub encoding: String,
+    /// The first record is the header; must be true.
+    #[serde(default = "yes")]
+    pub header: bool,
+    /// `,` (default), `;` or a tab.
+    #[serde(default = "comma")]
+    pub delimiter: String,
+}
+
+/// Output options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Output {
+    /// `same` (the input's), or an encoding label.
+    #[serde(default = "same")]
+    pub encoding: String,
+    /// `same` (the input's), `crlf` or `lf`.
+    #[serde(default = "same")]
+    pub line_ending: String,
+}
+
+/// What happens to a row holding a value its action cannot read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnInvalid {
+    /// The row is rejected and reported (row, column, reason).
+    #[default]
+    Reject,
+    /// The cell is written empty and counted in the report.
+    Blank,
+}
+
+/// Matching rules for the opt-out (提供停止, teikyō teishi) list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptOutRules {
+    /// Compare IDs without their leading zeros (spreadsheets drop them).
+    #[serde(default = "yes")]
+    pub strip_leading_zeros: bool,
+}
+
+impl Default for Input {
+    fn default() -> Input {
+        Input {
+            format: csv(),
+            encoding: auto(),
+            header: true,
+            delimiter: comma(),
+        }
+    }
+}
+
+impl Default for Output {
+    fn default() -> Output {
+        Output {
+            encoding: same(),
+            line_ending: same(),
+        }
+    }
+}
+
+impl Default for OptOutRules {
+    fn default() -> OptOutRules {
+        OptOutRules {
+            strip_leading_zeros: true,
+        }
+    }
+}
+
+fn csv() -> String {
+    "csv".into()
+}
+fn auto() -> String {
+    "auto".into()
+}
+fn same() -> String {
+    "same".into()
+}
+fn comma() -> String {
+    ",".into()
+}
+fn yes() -> bool {
+    true
+}
+
+/// A line ending choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnding {
+    /// Whatever the input uses.
+    Same,
+    /// CR LF.
+    Crlf,
+    /// LF.
+    Lf,
+}
+
+/// The policy checked against one file's header: column indices resolved, actions compiled.
+#[derive(Debug)]
+pub struct Plan {
+    /// The input's column names, in order.
+    pub headers: Vec<String>,
+    /// For each output column: the input column it comes from, and its operation.
+    pub outputs: Vec<(usize, Op)>,
+    /// Index of the patient ID column.
+    pub patient_id: Option<usize>,
+    /// Input columns the policy does not name (dropped, fail closed).
+    pub unnamed: Vec<String>,
+    /// Columns the policy names that the file does not have.
+    pub missing: Vec<String>,
+    /// What an unreadable value does.
+    pub on_invalid: OnInvalid,
+}
+
+/// Settings taken from the policy that do not depend on the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Input encoding; `None` = detect.
+    pub encoding: Option<Encoding>,
+    /// Output encoding; `None` = same as input.
+    pub output_encoding: Option<Encoding>,
+    /// Output line ending.
+    pub line_ending: LineEnding,
+    /// Field delimiter.
+    pub delimiter: u8,
+}
+
+impl Policy {
+    /// Parses a policy from JSON.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Policy`] with the JSON pointer of the first problem.
+    pub fn from_json(json: &str) -> Result<Policy> {
+        let de = &mut serde_json::Deserializer::from_str(json);
+        let policy: Policy = serde_path_to_error::deserialize(de).map_err(|e| {
+            let pointer = pointer(e.path());
+            let message = e.inner().to_string();
+            // serde_json appends " at line L column C"; keep it, it helps find the spot.
+            Error::policy(pointer, message)
+        })?;
+        if policy.version != 1 {
+            return Err(Error::policy("/version", "only version 1 exists"));
+        }
+        Ok(policy)
+    }
+
+    /// The policy as pretty JSON (what `deid-kit suggest` prints and the browser saves).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// SHA-256 of the policy's canonical JSON, for the report: two runs with the same hash used
+    /// the same policy.
+    pub fn sha256(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        Sha256::digest(json.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Whether any action needs the site key.
+    pub fn needs_key(&self) -> bool {
+        self.columns.values().any(Action::needs_key)
+    }
+
+    /// The settings that do not depend on the header.
+    ///
+    /// # Errors
+    /// A policy error naming the bad setting.
+    pub fn settings(&self) -> Result<Settings> {
+        if self.input.format != "csv" {
+            return Err(Error::policy("/input/format", "only \"csv\" is supported"));
+        }
+        if !self.input.header {
+            return Err(Error::policy(
+                "/input/header",
+                "a header row is required: columns are named by it",
+            ));
+        }
+        let encoding = match self.input.encoding.as_str() {
+            "auto" => None,
+            label => Some(Encoding::from_label(label).ok_or_else(|| {
+                Error::policy("/input/encoding", "use auto, utf-8, shift_jis or euc-jp")
+            })?),
+        };
+        let output_encoding = match self.output.encoding.as_str() {
+            "same" => None,
+            label => Some(Encoding::from_label(label).ok_or_else(|| {
+                Error::policy("/output/encoding", "use same, utf-8, shift_jis or euc-jp")
+            })?),
+        };
+        let line_ending = match self.output.line_ending.as_str() {
+            "same" => LineEnding::Same,
+            "crlf" => LineEnding::Crlf,
+            "lf" => LineEnding::Lf,
+            _ => return Err(Error::policy("/output/line_ending", "use same, crlf or lf")),
+        };
+        let delimiter = match self.input.delimiter.as_str() {
+            "," => b',',
+            ";" => b';',
+            "\t" | "tab" => b'\t',
+            _ => {
+                return Err(Error::policy(
+                    "/input/delimiter",
+                    "use \",\", \";\" or \"\\t\"",
+                ))
+            }
+        };
+        Ok(Settings {
+            encoding,
+            output_encoding,
+            line_ending,
+            delimiter,
+        })
+    }
+
+    /// Checks the policy against a file's header and compiles each action.
+    ///
+    /// # Errors
+    /// A policy error listing every problem found (one per line), each with its JSON pointer:
+    /// duplicate header names, a patient ID column that is missing, bad action parameters, a
+    /// key needed but not given.
+    pub fn compile(&self, headers: &[String], key: Option<&SiteKey>) -> Result<Plan> {
+        let mut problems: Vec<(String, String)> = Vec::new();
+        let index = |name: &str| headers.iter().position(|h| h == name);
+        for (i, h) in headers.iter().enumerate() {
+            if headers.iter().take(i).any(|other| other == h) {
+                problems.push((
+                    String::new(),
+                    format!("the file's header names column {h:?} twice; rename one"),
+                ));
+            }
+        }
+        let patient_id = match &self.patient_id {
+            Some(name) => {
+                let found = index(name);
+                if found.is_none() {
+                    problems.push((
+                        "/patient_id".into(),
+                        format!("the file has no column {name:?}"),
+                    ));
+                }
+                found
+            }
+            None => None,
+        };
+        let reference_date = match &self.reference_date {
+            Some(text) => match wareki::parse(text) {
+                Ok(date) => Some(date),
+                Err(e) => {
+                    problems.push(("/reference_date".into(), e.to_string()));
+                    None
+                }
+            },
+            None => None,
+        };
+        let context = CompileContext {
+            key,
+            patient_id,
+            reference_date,
+        };
+        let mut outputs = Vec::new();
+        for (i, header) in headers.iter().enumerate() {
+            let Some(action) = self.columns.get(header) else {
+                continue;
+            };
+            match action.compile(&context) {
+                Ok(Some(op)) => outputs.push((i, op)),
+                Ok(None) => {}
+                Err(message) => problems.push((pointer_to_column(header), message)),
+            }
+        }
+        if !problems.is_empty() {
+            let (path, first) = problems.remove(0);
+            let mut message = first;
+            for (p, m) in problems {
+                message.push_str(&format!("\npolicy {p}: {m}"));
+            }
+            return Err(Error::policy(path, message));
+        }
+        Ok(Plan {
+            headers: headers.to_vec(),
+            outputs,
+            patient_id,
+            unnamed: headers
+                .iter()
+                .filter(|h| !self.columns.contains_key(*h))
+                .cloned()
+                .collect(),
+            missing: self
+                .columns
+                .keys()
+                .filter(|name| index(name).is_none())
+                .cloned()
+                .collect(),
+            on_invalid: self.on_invalid,
+        })
+    }
+}
+
+/// What an action may need when it is compiled.
+pub struct CompileContext<'a> {
+    /// The site key, if one was given.
+    pub key: Option<&'a SiteKey>,
+    /// Index of the patient ID column.
+    pub patient_id: Option<usize>,
+    /// The policy's reference date.
+    pub reference_date: Option<Date>,
+}
+
+fn pointer_to_column(name: &str) -> String {
+    format!("/columns/{}", escape(name))
+}
+
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        out.push('/');
+        match segment {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(&escape(key)),
+            Segment::Enum { variant } => out.push_str(&escape(variant)),
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    fn err(json: &str) -> (String, String) {
+        match Policy::from_json(json).unwrap_err().kind() {
+            ErrorKind::Policy { path, message } => (path.clone(), message.clone()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_name_the_json_path() {
+        for (json, path, needle) in [
+            (
+                r#"{"version":1,"columns":{"a":{"action":"dorp"}}}"#,
+                "/columns/a/action",
+                "unknown variant `dorp`",
+            ),
+            (
+                r#"{"version":1,"columns":{"a":{"action":"keep","x":1}}}"#,
+                "/columns/a",
+                "unknown field `x`",
+            ),
+            (
+                r#"{"version":1,"columns":{"a":{"action":"pseudonymize","lenght":9}}}"#,
+                "/columns/a",
+                "unknown field `lenght`",
+            ),
+            (
+                r#"{"version":1,"colums":{}}"#,
+                "/colums",
+                "unknown field `colums`",
+            ),
+            (
+                r#"{"version":1,"columns":{"a":{"action":"replace"}}}"#,
+                "/columns/a",
+                "missing field `value`",
+            ),
+            (
+                r#"{"version":1,"input":{"encoding":1},"columns":{}}"#,
+                "/input/encoding",
+                "invalid type",
+            ),
+            (r#"{"version":1}"#, "", "missing field `columns`"),
+            (
+                r#"{"version":2,"columns":{}}"#,
+                "/version",
+                "only version 1",
+            ),
+            (
+                r#"{"version":1,"columns":{"a/b":{"action":"kep"}}}"#,
+                "/columns/a~1b/action",
+                "unknown variant",
+            ),
+            ("not json", "", "expected ident"),
+        ] {
+            let (p, m) = err(json);
+            assert_eq!(p, path, "{json}");
+            assert!(m.contains(needle), "{json}: {m}");
+        }
+    }
+
+    #[test]
+    fn compile_reports_every_problem() {
+        let policy = Policy::from_json(
+            r#"{"version":1,"patient_id":"ID","columns":{
+                "a":{"action":"pseudonymize","length":3},
+                "b":{"action":"date_shift","max_days":30},
+                "c":{"action":"keep"}}}"#,
+        )
+        .unwrap();
+        let headers: Vec<String> = ["a", "b", "c", "c"].iter().map(|s| s.to_string()).collect();
+        let key = SiteKey::from_bytes([1; 32]);
+        let e = policy
+            .compile(&headers, Some(&key))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("twice"), "{e}");
+        assert!(e.contains("/patient_id"), "{e}");
+        assert!(e.contains("/columns/a"), "{e}");
+        assert!(e.contains("length"), "{e}");
+        assert!(e.contains("/columns/b"), "{e}");
+        let e = policy.compile(&headers, None).unwrap_err().to_string();
+        assert!(e.contains("no key, no pseudonyms"), "{e}");
+    }
+
+    #[test]
+    fn unnamed_columns_are_dropped_and_listed() {
+        let policy = Policy::from_json(
+            r#"{"version":1,"columns":{"b":{"action":"keep"},"z":{"action":"keep"}}}"#,
+        )
+        .unwrap();
+        let headers: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let plan = policy.compile(&headers, None).unwrap();
+        assert_eq!(plan.outputs.len(), 1);
+        assert_eq!(plan.outputs[0].0, 1);
+        assert_eq!(plan.unnamed, ["a", "c"]);
+        assert_eq!(plan.missing, ["z"]);
+    }
+
+    #[test]
+    fn settings_and_hash() {
+        let p = Policy::from_json(
+            r#"{"version":1,"input":{"encoding":"cp932","delimiter":";"},"output":{"encoding":"utf-8","line_ending":"lf"},"columns":{}}"#,
+        )
+        .unwrap();
+        let s = p.settings().unwrap();
+        assert_eq!(s.encoding, Some(Encoding::ShiftJis));
+        assert_eq!(s.output_encoding, Some(Encoding::Utf8));
+        assert_eq!(s.line_ending, LineEnding::Lf);
+        assert_eq!(s.delimiter, b';');
+        assert_eq!(p.sha256().len(), 64);
+        let q = Policy::from_json(&p.to_json()).unwrap();
+        assert_eq!(p, q);
+        assert_eq!(p.sha256(), q.sha256());
+        let bad =
+            Policy::from_json(r#"{"version":1,"input":{"delimiter":"|"},"columns":{}}"#).unwrap();
+        assert!(bad
+            .settings()
+            .unwrap_err()
+            .to_string()
+            .contains("/input/delimiter"));
+    }
+}

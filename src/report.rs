@@ -1,0 +1,106 @@
+//! The report of a run: what came in, what went out, what each column had done to it, which rows
+//! were rejected and why. Safe to keep and to send with the data: it holds counts, names and
+//! reasons, never a cell value or a key.
+
+use serde::{Deserialize, Serialize};
+
+/// Rejected rows listed one by one in the report; beyond this only the count grows.
+pub const MAX_LISTED_REJECTIONS: usize = 1000;
+
+/// The report of one session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always "deid-kit".
+    pub tool: String,
+    /// The kit's version.
+    pub version: String,
+    /// SHA-256 of the policy's canonical JSON.
+    pub policy_sha256: String,
+    /// The preset the policy came from, if any.
+    pub preset: Option<String>,
+    /// Fingerprint of the site key used, if any.
+    pub key_fingerprint: Option<String>,
+    /// The input file.
+    pub input: Side,
+    /// The output file.
+    pub output: Side,
+    /// Row accounting: `in = out + rejected + opted_out`.
+    pub rows: Rows,
+    /// Every input column, in order, with its action and counts.
+    pub columns: Vec<ColumnReport>,
+    /// Rejected rows (at most [`MAX_LISTED_REJECTIONS`] listed).
+    pub rejected: Vec<Rejection>,
+    /// Distinct values tokenized (size of the correspondence table).
+    pub tokens: u64,
+    /// Things a person should look at.
+    pub warnings: Vec<String>,
+}
+
+/// One side of the run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Side {
+    /// SHA-256 of the bytes.
+    pub sha256: String,
+    /// Number of bytes.
+    pub bytes: u64,
+    /// `utf-8`, `shift_jis` or `euc-jp`.
+    pub encoding: String,
+    /// `crlf` or `lf`.
+    pub line_ending: String,
+    /// Whether it starts with a UTF-8 byte order mark.
+    pub bom: bool,
+}
+
+/// Row counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rows {
+    /// Data rows read (the header not counted).
+    #[serde(rename = "in")]
+    pub rows_in: u64,
+    /// Rows written.
+    #[serde(rename = "out")]
+    pub rows_out: u64,
+    /// Rows rejected.
+    pub rejected: u64,
+    /// Rows left out because the patient opted out (提供停止).
+    pub opted_out: u64,
+}
+
+impl Rows {
+    /// Whether every row read is accounted for.
+    pub fn balanced(&self) -> bool {
+        self.rows_out
+            .checked_add(self.rejected)
+            .and_then(|n| n.checked_add(self.opted_out))
+            == Some(self.rows_in)
+    }
+}
+
+/// What happened to one input column.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColumnReport {
+    /// Header name.
+    pub name: String,
+    /// The action applied (`drop` for columns the policy does not name).
+    pub action: String,
+    /// Why, when the policy did not choose it (e.g. "not named in the policy").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Non-empty values processed in written rows.
+    pub values: u64,
+    /// Values that could not be read and were written empty (`on_invalid: blank`).
+    pub blanked: u64,
+}
+
+/// A rejected row. Never holds the row's values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// Data row, from 1.
+    pub row: u64,
+    /// Line in the input where the row starts, from 1.
+    pub line: u64,
+    /// The column at fault, if one.
+    pub column: Option<String>,
+    /// What is wrong.
+    pub reason: String,
+}
