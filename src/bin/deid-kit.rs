@@ -1,12 +1,15 @@
 //! The native CLI: file I/O, argument parsing and exit codes over the core. No logic of its own.
 
-use std::io::{BufRead, Write};
+use std::fs::File;
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use deid_kit::action::tokenize;
+use deid_kit::format::encoding;
 use deid_kit::ja::normalize::Options;
-use deid_kit::{pseudonym, Pseudonymizer, SiteKey};
+use deid_kit::{pseudonym, Policy, Pseudonymizer, Session, SessionOptions, SiteKey};
 
 #[derive(Parser)]
 #[command(
@@ -46,6 +49,42 @@ enum Command {
         #[arg(long)]
         name: bool,
         values: Vec<String>,
+    },
+    /// De-identify a CSV file with a policy, streaming.
+    Apply {
+        /// The policy (JSON).
+        #[arg(long)]
+        policy: PathBuf,
+        /// The site key file (needed when the policy pseudonymizes, tokenizes or shifts dates).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Input CSV, or - for stdin.
+        #[arg(long = "in")]
+        input: PathBuf,
+        /// Output CSV, or - for stdout. Written to a temporary file and renamed when complete,
+        /// so a failed run never leaves a partial output.
+        #[arg(long)]
+        out: PathBuf,
+        /// Where to write the report (JSON).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Patient IDs that opted out (提供停止), one per line.
+        #[arg(long)]
+        opt_out: Option<PathBuf>,
+        /// Where to write the encrypted correspondence table (required when the policy tokenizes).
+        #[arg(long)]
+        tokens: Option<PathBuf>,
+    },
+    /// Decrypt a correspondence table (対応表) on site and print it as CSV.
+    Tokens {
+        #[arg(long)]
+        key: PathBuf,
+        /// The table written by `apply --tokens`.
+        #[arg(long = "in")]
+        input: PathBuf,
+        /// Where to write the CSV (default: stdout).
+        #[arg(long, default_value = "-")]
+        out: PathBuf,
     },
 }
 
@@ -95,7 +134,199 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Apply {
+            policy,
+            key,
+            input,
+            out,
+            report,
+            opt_out,
+            tokens,
+        } => apply(
+            &policy,
+            key.as_deref(),
+            &input,
+            &out,
+            report.as_deref(),
+            opt_out.as_deref(),
+            tokens.as_deref(),
+        ),
+        Command::Tokens { key, input, out } => {
+            let key = load_key(&key)?;
+            let file = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;
+            let table =
+                tokenize::open(&file, &key).map_err(|e| format!("{}: {e}", input.display()))?;
+            let mut sink = Output::create(&out)?;
+            sink.write(&table)?;
+            sink.commit()
+        }
     }
+}
+
+fn apply(
+    policy: &Path,
+    key: Option<&Path>,
+    input: &Path,
+    out: &Path,
+    report: Option<&Path>,
+    opt_out: Option<&Path>,
+    tokens: Option<&Path>,
+) -> Result<(), String> {
+    let text = std::fs::read_to_string(policy).map_err(|e| format!("{}: {e}", policy.display()))?;
+    let policy_doc = Policy::from_json(&text).map_err(|e| format!("{}: {e}", policy.display()))?;
+    if tokens.is_none()
+        && policy_doc
+            .columns
+            .values()
+            .any(|a| a.token_length().is_some())
+    {
+        return Err("the policy tokenizes: pass --tokens FILE for the correspondence table".into());
+    }
+    let key = key.map(load_key).transpose()?;
+    let options = SessionOptions {
+        opt_out: opt_out.map(read_id_list).transpose()?.unwrap_or_default(),
+    };
+    let mut session =
+        Session::new(&policy_doc, key.as_ref(), options).map_err(|e| e.to_string())?;
+    let mut reader: Box<dyn Read> = if input == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(File::open(input).map_err(|e| format!("{}: {e}", input.display()))?)
+    };
+    let mut sink = Output::create(out)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut produced = Vec::with_capacity(2 << 20);
+    let run = (|| -> Result<deid_kit::Finished, String> {
+        loop {
+            let n = reader
+                .read(&mut buf)
+                .map_err(|e| format!("{}: {e}", input.display()))?;
+            let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
+                break;
+            };
+            produced.clear();
+            session
+                .push_into(chunk, &mut produced)
+                .map_err(|e| e.to_string())?;
+            sink.write(&produced)?;
+        }
+        let done = session.finish().map_err(|e| e.to_string())?;
+        sink.write(&done.tail)?;
+        Ok(done)
+    })();
+    let done = match run {
+        Ok(done) => done,
+        Err(e) => {
+            sink.abandon();
+            return Err(e);
+        }
+    };
+    if let (Some(path), Some(table)) = (tokens, &done.tokens) {
+        write_secret(path, table, true)?;
+    }
+    sink.commit()?;
+    let r = &done.report;
+    if let Some(path) = report {
+        let json = serde_json::to_string_pretty(r).map_err(|e| e.to_string())?;
+        std::fs::write(path, json + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    eprintln!(
+        "rows in {}, out {}, rejected {}, opted out {}{}",
+        r.rows.rows_in,
+        r.rows.rows_out,
+        r.rows.rejected,
+        r.rows.opted_out,
+        if r.warnings.is_empty() {
+            String::new()
+        } else {
+            format!("; {} warnings (see the report)", r.warnings.len())
+        }
+    );
+    Ok(())
+}
+
+/// The output file, written under a temporary name and renamed only when the run succeeds.
+enum Output {
+    Stdout(std::io::Stdout),
+    File {
+        file: std::io::BufWriter<File>,
+        temp: PathBuf,
+        path: PathBuf,
+    },
+}
+
+impl Output {
+    fn create(path: &Path) -> Result<Output, String> {
+        if path == Path::new("-") {
+            return Ok(Output::Stdout(std::io::stdout()));
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let temp = path.with_file_name(format!(".{name}.partial"));
+        let file = File::create(&temp).map_err(|e| format!("{}: {e}", temp.display()))?;
+        Ok(Output::File {
+            file: std::io::BufWriter::with_capacity(1 << 20, file),
+            temp,
+            path: path.to_owned(),
+        })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), String> {
+        match self {
+            Output::Stdout(s) => s
+                .lock()
+                .write_all(bytes)
+                .map_err(|e| format!("stdout: {e}")),
+            Output::File { file, temp, .. } => file
+                .write_all(bytes)
+                .map_err(|e| format!("{}: {e}", temp.display())),
+        }
+    }
+
+    fn commit(self) -> Result<(), String> {
+        match self {
+            Output::Stdout(s) => s.lock().flush().map_err(|e| format!("stdout: {e}")),
+            Output::File { file, temp, path } => {
+                let file = file
+                    .into_inner()
+                    .map_err(|e| format!("{}: {e}", temp.display()))?;
+                file.sync_all()
+                    .map_err(|e| format!("{}: {e}", temp.display()))?;
+                std::fs::rename(&temp, &path).map_err(|e| format!("{}: {e}", path.display()))
+            }
+        }
+    }
+
+    fn abandon(self) {
+        if let Output::File { temp, .. } = self {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+/// An opt-out list: one patient ID per line, UTF-8 or Shift_JIS; blank lines ignored.
+fn read_id_list(path: &Path) -> Result<Vec<String>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let detected =
+        encoding::detect(&bytes, true).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut text = String::new();
+    detected
+        .encoding
+        .decode_into(bytes.get(detected.bom..).unwrap_or_default(), &mut text)
+        .map_err(|at| {
+            format!(
+                "{}: byte {at} is not valid {}",
+                path.display(),
+                detected.encoding.name()
+            )
+        })?;
+    Ok(text
+        .lines()
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect())
 }
 
 fn load_key(path: &Path) -> Result<SiteKey, String> {

@@ -37,7 +37,7 @@ pub fn argument(err: impl std::fmt::Display) -> JsValue {
     )))
 }
 
-fn set(target: &js_sys::Error, key: &str, value: &JsValue) {
-    // Setting a property on a fresh Error object cannot fail.
+/// Sets a property on a fresh object (cannot fail).
+pub fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(target, &key.into(), value);
 }

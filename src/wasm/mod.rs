@@ -1,7 +1,10 @@
 //! The JS binding: converts arguments, calls the core, converts results. Nothing else.
 
 mod error;
+mod session;
 pub mod types;
+
+pub use session::Session;
 
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -18,6 +21,63 @@ export interface PseudonymOptions {
   length?: number;
   /** Fold the value as a person's name (kana, spaces, variant kanji) before hashing. */
   name?: boolean;
+}
+/** One column's action (the policy's `columns` values). */
+export type Action =
+  | { action: "keep" }
+  | { action: "drop" }
+  | { action: "replace"; value: string }
+  | { action: "mask"; keep_start?: number; keep_end?: number; with?: string }
+  | { action: "pseudonymize"; length?: number; name?: boolean }
+  | { action: "tokenize"; length?: number }
+  | { action: "generalize_date"; to: "year" | "year_month" }
+  | { action: "age"; band?: number; top_code?: number }
+  | { action: "top_code"; at: number }
+  | { action: "date_shift"; max_days: number }
+  | { action: "generalize_postal"; digits: number }
+  | { action: "generalize_address"; to: "prefecture" | "municipality" | "ward" };
+/** A de-identification policy: the same JSON document as the CLI's `--policy` file. */
+export interface Policy {
+  version: 1;
+  preset?: string;
+  input?: { format?: "csv"; encoding?: string; header?: boolean; delimiter?: "," | ";" | "\t" };
+  output?: { encoding?: string; line_ending?: "same" | "crlf" | "lf" };
+  patient_id?: string;
+  reference_date?: string;
+  on_invalid?: "reject" | "blank";
+  opt_out?: { strip_leading_zeros?: boolean };
+  columns: Record<string, Action>;
+}
+/** Options of `new Session`. */
+export interface SessionOptions {
+  /** Patient IDs that opted out (提供停止); their rows are not written. */
+  optOut?: string[];
+}
+/** One side (input or output) of a run. */
+export interface ReportSide { sha256: string; bytes: number; encoding: string; line_ending: "crlf" | "lf"; bom: boolean }
+/** The report of a run: counts, names and reasons, never a cell value or a key. */
+export interface Report {
+  tool: "deid-kit";
+  version: string;
+  policy_sha256: string;
+  preset: string | null;
+  key_fingerprint: string | null;
+  input: ReportSide;
+  output: ReportSide;
+  /** in = out + rejected + opted_out */
+  rows: { in: number; out: number; rejected: number; opted_out: number };
+  columns: { name: string; action: string; note?: string; values: number; blanked: number }[];
+  rejected: { row: number; line: number; column: string | null; reason: string }[];
+  tokens: number;
+  warnings: string[];
+}
+/** What `Session.finish()` returns. */
+export interface FinishResult {
+  /** The last output bytes. */
+  tail: Uint8Array;
+  report: Report;
+  /** The encrypted correspondence table, when the policy tokenizes. Keep it on site. */
+  tokens?: Uint8Array;
 }
 /** The Error thrown by every function of the kit. Its message never contains a key or a cell value. */
 export interface DeidError extends Error {

@@ -7,4 +7,16 @@ extern "C" {
     /// `PseudonymOptions` in TypeScript.
     #[wasm_bindgen(typescript_type = "PseudonymOptions")]
     pub type PseudonymOptions;
+
+    /// `Policy | string` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Policy | string")]
+    pub type PolicyInput;
+
+    /// `SessionOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "SessionOptions")]
+    pub type SessionOptions;
+
+    /// `FinishResult` in TypeScript.
+    #[wasm_bindgen(typescript_type = "FinishResult")]
+    pub type FinishResult;
 }

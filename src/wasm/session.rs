@@ -1,0 +1,90 @@
+//! `Session` for JS: the core's streaming session, with bytes in and out as `Uint8Array`.
+
+use serde::Deserialize;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::error::{self, into_js, JsResult};
+use super::types;
+use crate::{Policy, SessionOptions, SiteKey};
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+struct Options {
+    opt_out: Vec<String>,
+}
+
+/// A streaming de-identification run: `push` chunks, then `finish`.
+#[wasm_bindgen]
+pub struct Session {
+    inner: crate::Session,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Starts a session from a policy (object or JSON text), a key file and options.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        policy: types::PolicyInput,
+        key_file: Option<Vec<u8>>,
+        options: Option<types::SessionOptions>,
+    ) -> JsResult<Session> {
+        let policy = policy_from_js(&policy)?;
+        let key = key_file
+            .map(|f| SiteKey::from_file(&f))
+            .transpose()
+            .map_err(into_js)?;
+        let options: Options = options
+            .map(|o| error::from_js(&o))
+            .transpose()?
+            .unwrap_or_default();
+        let options = SessionOptions {
+            opt_out: options.opt_out,
+        };
+        let inner = crate::Session::new(&policy, key.as_ref(), options).map_err(into_js)?;
+        Ok(Session { inner })
+    }
+
+    /// Feeds a chunk (any size, cut anywhere); returns the output of the rows it completes.
+    pub fn push(&mut self, chunk: &[u8]) -> JsResult<Vec<u8>> {
+        self.inner.push(chunk).map_err(into_js)
+    }
+
+    /// Ends the input: `{ tail, report, tokens? }`.
+    pub fn finish(&mut self) -> JsResult<types::FinishResult> {
+        let done = self.inner.finish().map_err(into_js)?;
+        let result = js_sys::Object::new();
+        error::set(
+            &result,
+            "tail",
+            &js_sys::Uint8Array::from(done.tail.as_slice()),
+        );
+        error::set(&result, "report", &to_js(&done.report)?);
+        if let Some(tokens) = done.tokens {
+            error::set(
+                &result,
+                "tokens",
+                &js_sys::Uint8Array::from(tokens.as_slice()),
+            );
+        }
+        Ok(JsValue::from(result).into())
+    }
+}
+
+/// A policy given as JSON text or as a plain object, parsed by the same code as the CLI's.
+pub fn policy_from_js(value: &JsValue) -> JsResult<Policy> {
+    let json = match value.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(value)
+            .map(String::from)
+            .map_err(|_| error::argument("the policy is not a JSON object"))?,
+    };
+    Policy::from_json(&json).map_err(into_js)
+}
+
+/// A Rust document as a plain JS object (maps as objects, not `Map`s).
+pub fn to_js<T: Serialize>(value: &T) -> JsResult<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(error::argument)
+}
