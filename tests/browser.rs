@@ -31,3 +31,13 @@ fn browser_corrupted_key_files_throw_deid_errors() {
 fn browser_bad_options_are_refused() {
     wasm_cases::bad_options_are_refused();
 }
+
+#[wasm_bindgen_test]
+fn browser_session_output_equals_the_native_expected_bytes_for_any_chunking() {
+    wasm_cases::session_output_equals_the_native_expected_bytes_for_any_chunking();
+}
+
+#[wasm_bindgen_test]
+fn browser_session_errors_are_deid_errors_with_paths_and_rows() {
+    wasm_cases::session_errors_are_deid_errors_with_paths_and_rows();
+}

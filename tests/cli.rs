@@ -149,3 +149,202 @@ fn cli_refuses_corrupted_key_files_with_one_line_and_no_key() {
         assert!(!err.contains("panicked"), "{name}");
     }
 }
+
+fn sample() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/samples/sample-sjis.csv")
+}
+
+#[test]
+fn apply_writes_the_expected_file_and_report() {
+    let dir = temp_dir("apply");
+    let (out, report) = (dir.join("out.csv"), dir.join("report.json"));
+    let run = cli(&[
+        "apply",
+        "--policy",
+        data("policy-sample.json").to_str().unwrap(),
+        "--key",
+        data("test.key").to_str().unwrap(),
+        "--in",
+        sample().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        std::fs::read(data("sample-expected.csv")).unwrap()
+    );
+    let r: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["rows"]["in"], 200);
+    assert_eq!(r["key_fingerprint"], vectors()["fingerprint"]);
+    let input = std::fs::read(sample()).unwrap();
+    let sha: String = sha2_hex(&input);
+    assert_eq!(r["input"]["sha256"], sha);
+    assert_eq!(
+        r["output"]["sha256"],
+        sha2_hex(&std::fs::read(&out).unwrap())
+    );
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert!(
+        stderr.starts_with("rows in 200, out 200, rejected 0, opted out 0"),
+        "{stderr}"
+    );
+}
+
+fn sha2_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn apply_streams_stdin_to_stdout_with_an_opt_out_file() {
+    let dir = temp_dir("stdio");
+    let opt_out = dir.join("optout.txt");
+    std::fs::write(&opt_out, "４２６０４６８５\n\n99821839\n").unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_deid-kit"))
+        .args([
+            "apply",
+            "--policy",
+            data("policy-sample.json").to_str().unwrap(),
+            "--key",
+            data("test.key").to_str().unwrap(),
+            "--in",
+            "-",
+            "--out",
+            "-",
+            "--opt-out",
+            opt_out.to_str().unwrap(),
+        ])
+        .stdin(std::fs::File::open(sample()).unwrap())
+        .output()
+        .unwrap();
+    assert!(child.status.success());
+    let stderr = String::from_utf8(child.stderr).unwrap();
+    assert!(
+        stderr.contains("out 198, rejected 0, opted out 2"),
+        "{stderr}"
+    );
+    let expected = std::fs::read(data("sample-expected.csv")).unwrap();
+    assert!(child.stdout.len() < expected.len());
+    assert!(child.stdout.starts_with(&expected[..100]));
+}
+
+#[test]
+fn a_failed_apply_leaves_no_output_file() {
+    let dir = temp_dir("fail");
+    let input = dir.join("in.csv");
+    std::fs::write(&input, "a\n1\n\"never closed\n2\n").unwrap();
+    let policy = dir.join("p.json");
+    std::fs::write(
+        &policy,
+        r#"{"version":1,"columns":{"a":{"action":"keep"}}}"#,
+    )
+    .unwrap();
+    let out = dir.join("out.csv");
+    let run = cli(&[
+        "apply",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--in",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!run.status.success());
+    let err = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("not closed") && err.contains("line 3"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        2,
+        "no partial file left"
+    );
+    // A policy error names the JSON path.
+    std::fs::write(&policy, r#"{"version":1,"columns":{"a":{"action":"kep"}}}"#).unwrap();
+    let run = cli(&[
+        "apply",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--in",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8(run.stderr)
+        .unwrap()
+        .contains("/columns/a/action"));
+}
+
+#[test]
+fn tokens_round_trip_through_the_cli_and_need_a_tokens_file() {
+    let dir = temp_dir("tokens");
+    let input = dir.join("in.csv");
+    std::fs::write(&input, "id,v\nA-1,1\nA-2,2\nA-1,3\n").unwrap();
+    let policy = dir.join("p.json");
+    std::fs::write(
+        &policy,
+        r#"{"version":1,"columns":{"id":{"action":"tokenize"},"v":{"action":"keep"}}}"#,
+    )
+    .unwrap();
+    let (out, table) = (dir.join("out.csv"), dir.join("table.bin"));
+    let key = data("test.key");
+    let base = [
+        "apply",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--in",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let refused = cli(&base);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--tokens"));
+    let mut args = base.to_vec();
+    args.extend(["--tokens", table.to_str().unwrap()]);
+    assert!(cli(&args).status.success());
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(!written.contains("A-1"));
+    let token = written
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_owned();
+    let back = cli(&[
+        "tokens",
+        "--key",
+        key.to_str().unwrap(),
+        "--in",
+        table.to_str().unwrap(),
+    ]);
+    assert!(back.status.success());
+    let csv = String::from_utf8(back.stdout).unwrap();
+    assert!(csv.contains(&format!("{token},A-1")), "{csv}");
+    let other = cli(&[
+        "tokens",
+        "--key",
+        data("other.key").to_str().unwrap(),
+        "--in",
+        table.to_str().unwrap(),
+    ]);
+    assert!(!other.status.success());
+    assert!(String::from_utf8_lossy(&other.stderr).contains("another site key"));
+}

@@ -29,3 +29,13 @@ fn node_corrupted_key_files_throw_deid_errors() {
 fn node_bad_options_are_refused() {
     wasm_cases::bad_options_are_refused();
 }
+
+#[wasm_bindgen_test]
+fn node_session_output_equals_the_native_expected_bytes_for_any_chunking() {
+    wasm_cases::session_output_equals_the_native_expected_bytes_for_any_chunking();
+}
+
+#[wasm_bindgen_test]
+fn node_session_errors_are_deid_errors_with_paths_and_rows() {
+    wasm_cases::session_errors_are_deid_errors_with_paths_and_rows();
+}

@@ -92,3 +92,100 @@ pub fn bad_options_are_refused() {
     let err = wasm::pseudonymize(TEST_KEY, "x", Some(options(4, false))).unwrap_err();
     assert!(message(err).contains("length"));
 }
+
+const SAMPLE: &[u8] = include_bytes!("../../www/samples/sample-sjis.csv");
+const EXPECTED: &[u8] = include_bytes!("../data/sample-expected.csv");
+const POLICY: &str = include_str!("../data/policy-sample.json");
+
+fn policy_object() -> deid_kit::wasm::types::PolicyInput {
+    js_sys::JSON::parse(POLICY).unwrap().into()
+}
+
+fn run_session(chunk_sizes: &[usize]) -> (Vec<u8>, JsValue) {
+    let mut s = wasm::Session::new(policy_object(), Some(TEST_KEY.to_vec()), None).unwrap();
+    let mut out = Vec::new();
+    let mut rest = SAMPLE;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let n = chunk_sizes[i % chunk_sizes.len()].clamp(1, rest.len());
+        out.extend(s.push(&rest[..n]).unwrap());
+        rest = &rest[n..];
+        i += 1;
+    }
+    let done: JsValue = s.finish().unwrap().into();
+    let tail = js_sys::Reflect::get(&done, &"tail".into()).unwrap();
+    out.extend(js_sys::Uint8Array::new(&tail).to_vec());
+    (out, js_sys::Reflect::get(&done, &"report".into()).unwrap())
+}
+
+pub fn session_output_equals_the_native_expected_bytes_for_any_chunking() {
+    for sizes in [
+        &[1 << 20][..],
+        &[1],
+        &[2, 3, 5, 7],
+        &[4096, 1, 65_537],
+        &[33_333],
+    ] {
+        let (out, report) = run_session(sizes);
+        assert!(
+            out == EXPECTED,
+            "chunks {sizes:?}: output differs from the CLI's"
+        );
+        let rows = js_sys::Reflect::get(&report, &"rows".into()).unwrap();
+        let get = |k: &str| {
+            js_sys::Reflect::get(&rows, &k.into())
+                .unwrap()
+                .as_f64()
+                .unwrap()
+        };
+        assert_eq!(
+            (get("in"), get("out"), get("rejected"), get("opted_out")),
+            (200.0, 200.0, 0.0, 0.0)
+        );
+    }
+}
+
+pub fn session_errors_are_deid_errors_with_paths_and_rows() {
+    let bad: deid_kit::wasm::types::PolicyInput =
+        JsValue::from_str(r#"{"version":1,"columns":{"a":{"action":"dorp"}}}"#).into();
+    let err = wasm::Session::new(bad, Some(TEST_KEY.to_vec()), None)
+        .err()
+        .unwrap();
+    let msg = message(err.clone());
+    assert!(msg.contains("/columns/a/action"), "{msg}");
+    assert_eq!(
+        js_sys::Reflect::get(&err, &"code".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("policy")
+    );
+    // No key, no pseudonyms.
+    assert!(wasm::Session::new(policy_object(), None, None).is_err());
+    // An unterminated quote at the end names its line.
+    let keep: deid_kit::wasm::types::PolicyInput =
+        JsValue::from_str(r#"{"version":1,"columns":{"a":{"action":"keep"}}}"#).into();
+    let mut s = wasm::Session::new(keep, None, None).unwrap();
+    s.push(b"a\n1\n\"open").unwrap();
+    let msg = message(s.finish().err().unwrap());
+    assert!(msg.contains("line 3"), "{msg}");
+    // Opt-out through options.
+    let o = js_sys::Object::new();
+    let ids = js_sys::Array::of1(&"42604685".into());
+    js_sys::Reflect::set(&o, &"optOut".into(), &ids).unwrap();
+    let mut s = wasm::Session::new(
+        policy_object(),
+        Some(TEST_KEY.to_vec()),
+        Some(JsValue::from(o).into()),
+    )
+    .unwrap();
+    s.push(SAMPLE).unwrap();
+    let done: JsValue = s.finish().unwrap().into();
+    let report = js_sys::Reflect::get(&done, &"report".into()).unwrap();
+    let rows = js_sys::Reflect::get(&report, &"rows".into()).unwrap();
+    let opted = js_sys::Reflect::get(&rows, &"opted_out".into())
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert_eq!(opted, 1.0);
+}
