@@ -182,6 +182,11 @@ impl Session {
         Ok(out)
     }
 
+    /// Row counts so far (for progress displays).
+    pub fn rows(&self) -> Rows {
+        self.state.rows
+    }
+
     /// Ends the input: returns the last output bytes, the report and, when the policy tokenizes,
     /// the encrypted correspondence table.
     ///

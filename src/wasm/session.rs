@@ -50,6 +50,12 @@ impl Session {
         self.inner.push(chunk).map_err(into_js)
     }
 
+    /// Data rows read so far (for progress displays).
+    #[wasm_bindgen(getter, js_name = rowsIn)]
+    pub fn rows_in(&self) -> f64 {
+        self.inner.rows().rows_in as f64
+    }
+
     /// Ends the input: `{ tail, report, tokens? }`.
     pub fn finish(&mut self) -> JsResult<types::FinishResult> {
         let done = self.inner.finish().map_err(into_js)?;
