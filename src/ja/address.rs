@@ -260,9 +260,17 @@ fn is_stop(c: char) -> bool {
 }
 
 /// Byte length of the longest prefix of `s`, at most `max_chars` characters, found in `table`.
+/// Every entry of the tables ends in an administrative suffix, so only prefixes ending in one are
+/// looked up (this runs on every cell of an address column).
 fn longest_prefix_in(s: &str, table: &[&str], max_chars: usize) -> Option<usize> {
     let mut best = None;
     for (i, c) in s.char_indices().take(max_chars) {
+        if !matches!(
+            c,
+            '都' | '道' | '府' | '県' | '市' | '区' | '町' | '村' | '郡'
+        ) {
+            continue;
+        }
         let end = i + c.len_utf8();
         if s.get(..end)
             .is_some_and(|p| table.binary_search(&p).is_ok())

@@ -25,6 +25,15 @@ pub struct Options {
 /// assert_eq!(normalize("髙橋　ｼﾞﾛｳ", Options { name: true }), "高橋ジロウ");
 /// ```
 pub fn normalize(value: &str, options: Options) -> String {
+    // Fast path: text that NFKC leaves alone and that has nothing to fold (no space to fold or
+    // trim, and in name mode nothing to fold at all) is returned as it is.
+    let plain = |c: char| !c.is_whitespace() && (!options.name || fold_name_char(c) == c);
+    if value.chars().all(plain)
+        && unicode_normalization::is_nfkc_quick(value.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        return value.to_owned();
+    }
     let mut out = String::with_capacity(value.len());
     let mut pending_space = false;
     for c in value.nfkc() {
