@@ -41,6 +41,7 @@ fn core_matches_vectors_for_both_keys() {
     for case in v["cases"].as_array().unwrap() {
         let options = Options {
             name: case["name"].as_bool().unwrap(),
+            ..Options::default()
         };
         let length = case["length"].as_u64().unwrap() as usize;
         let value = case["value"].as_str().unwrap();

@@ -202,8 +202,15 @@ impl Action {
                 with: *with,
             },
             Action::Pseudonymize { length, name } => Op::Pseudonymize(
-                Pseudonymizer::new(key()?, *length, Options { name: *name })
-                    .map_err(|e| e.to_string())?,
+                Pseudonymizer::new(
+                    key()?,
+                    *length,
+                    Options {
+                        name: *name,
+                        ..Options::default()
+                    },
+                )
+                .map_err(|e| e.to_string())?,
             ),
             Action::Tokenize { length } => {
                 if !(8..=32).contains(length) {

@@ -121,8 +121,15 @@ fn run(cli: Cli) -> Result<(), String> {
             name,
             values,
         } => {
-            let p = Pseudonymizer::new(&load_key(&key)?, length, Options { name })
-                .map_err(|e| e.to_string())?;
+            let p = Pseudonymizer::new(
+                &load_key(&key)?,
+                length,
+                Options {
+                    name,
+                    ..Options::default()
+                },
+            )
+            .map_err(|e| e.to_string())?;
             let mut out = std::io::stdout().lock();
             let mut emit = |v: &str| writeln!(out, "{}", p.pseudonym(v)).map_err(|e| e.to_string());
             if values.is_empty() {

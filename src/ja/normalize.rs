@@ -12,6 +12,19 @@ pub struct Options {
     /// 異体字 (itaiji, variant kanji) folded (髙→高, 﨑→崎 …), so that 山田　太郎, 山田太郎 and
     /// やまだ たろう's katakana form meet.
     pub name: bool,
+    /// Loose kana, for matching readings only (never for pseudonyms): small kana as large
+    /// (ァ→ア, ッ→ツ) and vowel length ignored (the mark ー and a vowel that only lengthens the
+    /// one before it are dropped), voiced marks kept. オオノ, オーノ and オノ, サトウ and サトー,
+    /// or キャ and キヤ then meet.
+    pub loose_kana: bool,
+}
+
+impl Options {
+    /// Name mode ([`Options::name`]) only.
+    pub const NAME: Options = Options {
+        name: true,
+        loose_kana: false,
+    };
 }
 
 /// Normalizes `value`: NFKC (full-width ASCII to ASCII, half-width katakana to full-width),
@@ -22,13 +35,14 @@ pub struct Options {
 /// ```
 /// use deid_kit::ja::normalize::{normalize, Options};
 /// assert_eq!(normalize("  ＡＢ１２\u{3000}３ ", Options::default()), "AB12 3");
-/// assert_eq!(normalize("髙橋　ｼﾞﾛｳ", Options { name: true }), "高橋ジロウ");
+/// assert_eq!(normalize("髙橋　ｼﾞﾛｳ", Options::NAME), "高橋ジロウ");
 /// ```
 pub fn normalize(value: &str, options: Options) -> String {
     // Fast path: text that NFKC leaves alone and that has nothing to fold (no space to fold or
     // trim, and in name mode nothing to fold at all) is returned as it is.
     let plain = |c: char| !c.is_whitespace() && (!options.name || fold_name_char(c) == c);
-    if value.chars().all(plain)
+    if !options.loose_kana
+        && value.chars().all(plain)
         && unicode_normalization::is_nfkc_quick(value.chars())
             == unicode_normalization::IsNormalized::Yes
     {
@@ -45,9 +59,58 @@ pub fn normalize(value: &str, options: Options) -> String {
             out.push(' ');
         }
         pending_space = false;
-        out.push(if options.name { fold_name_char(c) } else { c });
+        let c = if options.name { fold_name_char(c) } else { c };
+        if options.loose_kana {
+            if let Some(c) = fold_loose(c) {
+                if !lengthens(out.chars().next_back(), c) {
+                    out.push(c);
+                }
+            }
+        } else {
+            out.push(c);
+        }
     }
     out
+}
+
+/// The vowel of a katakana syllable.
+fn vowel(c: char) -> Option<char> {
+    const ROWS: [(char, &str); 5] = [
+        ('a', "アカガサザタダナハバパマヤラワ"),
+        ('i', "イキギシジチヂニヒビピミリ"),
+        ('u', "ウクグスズツヅヌフブプムユル"),
+        ('e', "エケゲセゼテデネヘベペメレ"),
+        ('o', "オコゴソゾトドノホボポモヨロヲ"),
+    ];
+    ROWS.iter()
+        .find(|(_, row)| row.contains(c))
+        .map(|(v, _)| *v)
+}
+
+/// Whether `c` only lengthens the vowel of `previous` (トウ, オオ, ケイ, カア).
+fn lengthens(previous: Option<char>, c: char) -> bool {
+    matches!(
+        (previous.and_then(vowel), c),
+        (Some('a'), 'ア')
+            | (Some('i' | 'e'), 'イ')
+            | (Some('u' | 'o'), 'ウ')
+            | (Some('e'), 'エ')
+            | (Some('o'), 'オ')
+    )
+}
+
+/// Small kana to large and the long vowel mark dropped (`None`), for loose matching.
+fn fold_loose(c: char) -> Option<char> {
+    match c {
+        'ー' | '〜' | '～' => None,
+        'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ぁ' | 'ぃ'
+        | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ゎ' => {
+            char::from_u32(u32::from(c) + 1)
+        }
+        'ヵ' => Some('カ'),
+        'ヶ' => Some('ケ'),
+        _ => Some(c),
+    }
 }
 
 /// A patient ID as compared across files: normalized, and, when it is all digits and
@@ -123,7 +186,7 @@ fn fold_variant(c: char) -> char {
 mod tests {
     use super::*;
 
-    const NAME: Options = Options { name: true };
+    const NAME: Options = Options::NAME;
 
     #[test]
     fn nfkc_trim_and_whitespace() {
@@ -153,6 +216,31 @@ mod tests {
         assert_eq!(normalize("渡邉", NAME), normalize("渡辺", NAME));
         assert_eq!(normalize("齋藤", NAME), normalize("斎藤", NAME));
         assert_eq!(normalize("𠮷田", NAME), normalize("吉田", NAME));
+    }
+
+    #[test]
+    fn loose_kana_meets_readings() {
+        let loose = Options {
+            name: true,
+            loose_kana: true,
+        };
+        for (a, b) in [
+            ("オオノ", "オーノ"),
+            ("オオノ", "おおの"),
+            ("サトウ", "サトー"),
+            ("ケイコ", "ケーコ"),
+            ("キャ", "キヤ"),
+            ("ユウコ", "ユーコ"),
+        ] {
+            assert_eq!(normalize(a, loose), normalize(b, loose), "{a} {b}");
+        }
+        assert_eq!(normalize("ｷｬｯﾁ", loose), "キヤツチ");
+        assert_eq!(normalize("ガッコウ", loose), "ガツコ");
+        assert_ne!(normalize("サトウ", loose), normalize("サイトウ", loose));
+        assert_ne!(
+            normalize("キャ", Options::NAME),
+            normalize("キヤ", Options::NAME)
+        );
     }
 
     #[test]

@@ -123,7 +123,15 @@ pub fn pseudonymize(
     };
     let key = SiteKey::from_file(key_file).map_err(into_js)?;
     let length = options.length.unwrap_or(pseudonym::DEFAULT_LENGTH);
-    let p = Pseudonymizer::new(&key, length, Options { name: options.name }).map_err(into_js)?;
+    let p = Pseudonymizer::new(
+        &key,
+        length,
+        Options {
+            name: options.name,
+            ..Options::default()
+        },
+    )
+    .map_err(into_js)?;
     Ok(p.pseudonym(value))
 }
 
