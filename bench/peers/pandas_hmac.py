@@ -10,9 +10,10 @@ Same job as the kit with bench/policy.json (and as peers/papaparse_webcrypto.mjs
   生年月日  YYYY-MM (western 1958/03/14, 1958-3-14, full-width digits, 和暦 昭和33年3月14日,
            S33.3.14, 令和元年5月1日)
   郵便番号  first 3 digits
-  住所      prefecture + municipality
+  住所      prefecture + municipality (a designated city without its ward: 神奈川県横浜市)
   受診日    shifted by a per-patient offset in ±30 days (never 0), from
-           HMAC(HMAC(key, "deid-kit/v1/date_shift"), patient id); written YYYY-MM-DD
+           HMAC(HMAC(key, "deid-kit/v1/date_shift"), patient id without leading zeros);
+           written YYYY-MM-DD
   dropped   氏名 カナ氏名 電話番号 メールアドレス 個人番号 被保険者記号 被保険者番号 枝番
   the rest  kept as is
 Unparseable dates / postal codes / addresses become empty; no row is ever dropped.
@@ -38,7 +39,7 @@ WAREKI = (r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHRmtshr])\s*(?P<ey>�
           r"(?P<m>[0-9]{1,2})\s*[月./\-]\s*(?P<d>[0-9]{1,2})\s*日?$")
 POSTAL = r"^([0-9]{3})-?[0-9]{4}$"
 ADDRESS = (r"^(?P<pref>東京都|北海道|(?:京都|大阪)府|[^都道府県\s]{2,3}県)\s*"
-           r"(?P<muni>[^\s]+?郡[^\s]+?[町村]|[^市\s]+?市[^区\s]{1,4}区|[^\s]+?[市区町村])")
+           r"(?P<muni>[^\s]+?郡[^\s]+?[町村]|[^\s]+?[市区町村])")
 # RFC 4648 base32 alphabet -> Crockford's; 10 bytes encode to exactly 16 characters, no padding.
 TO_CROCKFORD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
@@ -79,10 +80,10 @@ def main():
             pseudo, shift = [], []
             for v in ids:
                 if v:
-                    b = v.encode()
-                    pseudo.append(b32(digest(pseudo_key, b, "sha256")[:10]).translate(TO_CROCKFORD).decode())
-                    u = int.from_bytes(digest(shift_key, b, "sha256")[:4], "big") % 60
-                    shift.append(u - 30 if u < 30 else u - 29)
+                    pseudo.append(b32(digest(pseudo_key, v.encode(), "sha256")[:10]).translate(TO_CROCKFORD).decode())
+                    sid = (v.lstrip("0") or "0") if v.isascii() and v.isdigit() else v
+                    k = int.from_bytes(digest(shift_key, sid.encode(), "sha256")[:8], "big") % 60
+                    shift.append(-(k + 1) if k < 30 else k - 29)
                 else:
                     pseudo.append("")
                     shift.append(np.nan)

@@ -10,9 +10,10 @@
 //   生年月日  YYYY-MM (western 1958/03/14, 1958-3-14, full-width digits, 和暦 昭和33年3月14日,
 //            S33.3.14, 令和元年5月1日)
 //   郵便番号  first 3 digits
-//   住所      prefecture + municipality
+//   住所      prefecture + municipality (a designated city without its ward: 神奈川県横浜市)
 //   受診日    shifted by a per-patient offset in ±30 days (never 0), from
-//            HMAC(HMAC(key, "deid-kit/v1/date_shift"), patient id); written YYYY-MM-DD
+//            HMAC(HMAC(key, "deid-kit/v1/date_shift"), patient id without leading zeros);
+//            written YYYY-MM-DD
 //   dropped   氏名 カナ氏名 電話番号 メールアドレス 個人番号 被保険者記号 被保険者番号 枝番
 //   the rest  kept as is
 // Unparseable dates / postal codes / addresses become empty; no row is ever dropped.
@@ -69,9 +70,13 @@ function crockford80(buf) {
   return out;
 }
 function shiftDays(buf) {
-  const u = new DataView(buf).getUint32(0) % 60; // 0..59
-  return u < 30 ? u - 30 : u - 29; // -30..-1, 1..30
+  // First 64 bits, big-endian, mod 60 (2^32 mod 60 = 16): 0..29 -> -1..-30, 30..59 -> 1..30.
+  const v = new DataView(buf);
+  const k = ((v.getUint32(0) % 60) * 16 + (v.getUint32(4) % 60)) % 60;
+  return k < 30 ? -(k + 1) : k - 29;
 }
+// The date-shift seed ignores leading zeros of an all-digit ID, so 00123 and １２３ shift alike.
+const shiftId = (id) => (/^[0-9]+$/.test(id) ? id.replace(/^0+/, "") || "0" : id);
 
 const ERA = { 明治: 1868, 大正: 1912, 昭和: 1926, 平成: 1989, 令和: 2019, M: 1868, T: 1912, S: 1926, H: 1989, R: 2019 };
 const WESTERN = /^(\d{4})\s*[/\-.年]\s*(\d{1,2})\s*[/\-.月]\s*(\d{1,2})\s*日?$/;
@@ -107,7 +112,7 @@ function postal3(raw) {
   const r = POSTAL.exec(nfkc(raw).trim());
   return r ? r[1] : "";
 }
-const ADDRESS = /^(東京都|北海道|(?:京都|大阪)府|[^都道府県\s]{2,3}県)\s*([^\s]+?郡[^\s]+?[町村]|[^市\s]+?市[^区\s]{1,4}区|[^\s]+?[市区町村])/;
+const ADDRESS = /^(東京都|北海道|(?:京都|大阪)府|[^都道府県\s]{2,3}県)\s*([^\s]+?郡[^\s]+?[町村]|[^\s]+?[市区町村])/;
 function municipality(raw) {
   const r = ADDRESS.exec(nfkc(raw).trim());
   return r ? r[1] + r[2] : "";
@@ -136,8 +141,8 @@ async function processChunk(rows) {
     if (id === "") {
       signs.push(null, null);
     } else {
-      const bytes = enc.encode(id);
-      signs.push(subtle.sign("HMAC", pseudoKey, bytes), subtle.sign("HMAC", shiftKey, bytes));
+      signs.push(subtle.sign("HMAC", pseudoKey, enc.encode(id)),
+        subtle.sign("HMAC", shiftKey, enc.encode(shiftId(id))));
     }
   }
   const macs = await Promise.all(signs);
