@@ -33,6 +33,17 @@ NOTES = ["HbA1c 7.2%、メトホルミン500mg継続。", "血圧 142/88、ア�
          "「咳が続く」との訴え。胸部X線異常なし。", "疼痛強く、NSAIDs処方, 湿布併用。", "特記事項なし",
          "食事指導実施。\"減塩\"を説明。", "LDL-C 168mg/dL。ロスバスタチン開始。"]
 ERAS = [("明治", "M", 1868), ("大正", "T", 1912), ("昭和", "S", 1926), ("平成", "H", 1989), ("令和", "R", 2019)]
+# Other spellings of each header seen in exports, for --headers varied.
+SYNONYMS = {
+    "患者ID": ["患者番号", "カルテ番号", "患者ＩＤ", "PatientID"], "氏名": ["患者氏名", "患者名", "漢字氏名", "Name"],
+    "カナ氏名": ["フリガナ", "氏名カナ", "ｶﾅ氏名", "ふりがな"], "生年月日": ["誕生日", "生年月日(和暦)", "DOB"],
+    "性別": ["性", "Sex"], "郵便番号": ["〒", "郵便", "ZIP"], "住所": ["現住所", "住所1", "Address"],
+    "電話番号": ["TEL", "連絡先電話", "携帯電話"], "メールアドレス": ["e-mail", "メール", "E-Mail"],
+    "個人番号": ["マイナンバー", "個人番号(12桁)"], "保険者番号": ["保険者No", "保険者番号(8桁)"],
+    "被保険者記号": ["記号", "保険証記号"], "被保険者番号": ["番号", "保険証番号"], "枝番": ["被保険者枝番"],
+    "受診日": ["来院日", "診療日", "受診年月日"], "診療科": ["科", "診療科名"], "病名": ["傷病名", "主病名"],
+    "ICD10": ["ICD-10", "ICDコード"], "検査値": ["HbA1c", "検査結果"], "医師所見": ["所見", "経過記録", "備考"],
+}
 HEADER = ["患者ID", "氏名", "カナ氏名", "生年月日", "性別", "郵便番号", "住所", "電話番号", "メールアドレス",
           "個人番号", "保険者番号", "被保険者記号", "被保険者番号", "枝番", "受診日", "診療科", "病名", "ICD10",
           "検査値", "医師所見"]
@@ -129,12 +140,15 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--encoding", default="cp932", help="cp932, utf-8, utf-8-sig or euc_jp")
     ap.add_argument("--newline", default="crlf", choices=["crlf", "lf"])
+    ap.add_argument("--headers", default="standard", choices=["standard", "varied"],
+                    help="varied: each header spelled as one of its synonyms")
     ap.add_argument("--out", default="-")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     nl = "\r\n" if args.newline == "crlf" else "\n"
     out = sys.stdout.buffer if args.out == "-" else open(args.out, "wb")
-    buf = [",".join(HEADER) + nl]
+    header = HEADER if args.headers == "standard" else [rng.choice(SYNONYMS[h]) for h in HEADER]
+    buf = [",".join(quote(h) for h in header) + nl]
     for i in range(args.rows):
         buf.append(",".join(quote(f) for f in row(rng, i)) + nl)
         if len(buf) >= 10000:

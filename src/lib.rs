@@ -30,12 +30,14 @@
 #![forbid(unsafe_code)]
 
 pub mod action;
+pub mod detect;
 pub mod error;
 pub mod format;
 pub mod ja;
 pub mod key;
 pub mod pipeline;
 pub mod policy;
+pub mod preset;
 pub mod pseudonym;
 pub mod report;
 

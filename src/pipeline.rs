@@ -357,6 +357,7 @@ impl State {
                     .to_owned(),
                 note: (!self.policy.columns.contains_key(name))
                     .then(|| "not named in the policy: dropped (fail closed)".to_owned()),
+                detected: self.policy.detected.get(name).cloned(),
                 ..ColumnReport::default()
             })
             .collect();
@@ -515,7 +516,14 @@ impl State {
             }
         }
         for (column, (sampled, hits, kind)) in self.columns.iter().zip(&self.identifier_hits) {
-            if let Some(kind) = kind {
+            // Insurer numbers and facility codes identify no person: keeping them is normal.
+            let personal = kind.filter(|k| {
+                !matches!(
+                    k,
+                    identifiers::Kind::InsurerNumber | identifiers::Kind::MedicalInstitutionCode
+                )
+            });
+            if let Some(kind) = personal {
                 if *hits * 2 >= *sampled && *hits > 0 {
                     warnings.push(format!(
                         "column {:?} is kept but {hits} of {sampled} sampled values look like {}",
@@ -523,6 +531,16 @@ impl State {
                         kind.name()
                     ));
                 }
+            }
+        }
+        for (name, d) in &self.policy.detected {
+            if d.review {
+                warnings.push(format!(
+                    "column {name:?} needs review: detected as {} ({:.0}%), {}",
+                    d.kind.label_ja(),
+                    d.confidence * 100.0,
+                    d.reason_en
+                ));
             }
         }
         if self.rows.rows_in == 0 {

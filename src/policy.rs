@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::format::encoding::Encoding;
 use crate::ja::wareki::{self, Date};
 use crate::key::SiteKey;
+use crate::preset::Detected;
 
 /// A de-identification policy (version 1).
 ///
@@ -54,6 +55,10 @@ pub struct Policy {
     pub opt_out: OptOutRules,
     /// One action per column, by header name. Columns not named here are dropped.
     pub columns: IndexMap<String, Action>,
+    /// What `suggest` detected in each column and why it chose the action (informational; the
+    /// engine does not read it, the report repeats it).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub detected: IndexMap<String, Detected>,
 }
 
 /// Input options.

@@ -90,6 +90,9 @@ pub struct ColumnReport {
     pub values: u64,
     /// Values that could not be read and were written empty (`on_invalid: blank`).
     pub blanked: u64,
+    /// What `suggest` detected and why it chose the action, when the policy says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected: Option<crate::preset::Detected>,
 }
 
 /// A rejected row. Never holds the row's values.

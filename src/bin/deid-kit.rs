@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand};
 use deid_kit::action::tokenize;
 use deid_kit::format::encoding;
 use deid_kit::ja::normalize::Options;
+use deid_kit::ja::wareki::{self, Date};
+use deid_kit::preset::{suggest, Preset};
 use deid_kit::{pseudonym, Policy, Pseudonymizer, Session, SessionOptions, SiteKey};
 
 #[derive(Parser)]
@@ -50,11 +52,28 @@ enum Command {
         name: bool,
         values: Vec<String>,
     },
-    /// De-identify a CSV file with a policy, streaming.
+    /// Suggest a policy for a file under a preset and print it (JSON).
+    Suggest {
+        /// kamei (仮名加工) or tokumei (匿名加工).
+        #[arg(long)]
+        preset: String,
+        /// The day ages are computed at (default: today).
+        #[arg(long)]
+        reference_date: Option<String>,
+        /// The input CSV.
+        input: PathBuf,
+    },
+    /// De-identify a CSV file with a policy (or a preset), streaming.
     Apply {
         /// The policy (JSON).
+        #[arg(long, required_unless_present = "preset", conflicts_with = "preset")]
+        policy: Option<PathBuf>,
+        /// Suggest the policy from the input under this preset (kamei or tokumei) and apply it.
         #[arg(long)]
-        policy: PathBuf,
+        preset: Option<String>,
+        /// The day ages are computed at, with --preset (default: today).
+        #[arg(long)]
+        reference_date: Option<String>,
         /// The site key file (needed when the policy pseudonymizes, tokenizes or shifts dates).
         #[arg(long)]
         key: Option<PathBuf>,
@@ -141,8 +160,25 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Suggest {
+            preset,
+            reference_date,
+            input,
+        } => {
+            let preset = parse_preset(&preset)?;
+            let today = reference(reference_date.as_deref())?;
+            let mut sample = Vec::new();
+            File::open(&input)
+                .and_then(|f| f.take(SUGGEST_BYTES).read_to_end(&mut sample))
+                .map_err(|e| format!("{}: {e}", input.display()))?;
+            let policy = suggest(&sample, preset, today).map_err(|e| e.to_string())?;
+            println!("{}", policy.to_json());
+            Ok(())
+        }
         Command::Apply {
             policy,
+            preset,
+            reference_date,
             key,
             input,
             out,
@@ -150,7 +186,13 @@ fn run(cli: Cli) -> Result<(), String> {
             opt_out,
             tokens,
         } => apply(
-            &policy,
+            match (&policy, &preset) {
+                (Some(path), _) => PolicySource::File(path),
+                (None, Some(name)) => {
+                    PolicySource::Preset(parse_preset(name)?, reference(reference_date.as_deref())?)
+                }
+                (None, None) => return Err("pass --policy FILE or --preset kamei|tokumei".into()),
+            },
             key.as_deref(),
             &input,
             &out,
@@ -170,8 +212,35 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+/// Bytes read from the start of a file to suggest its policy.
+const SUGGEST_BYTES: u64 = 256 * 1024;
+
+enum PolicySource<'a> {
+    File(&'a Path),
+    Preset(Preset, Date),
+}
+
+fn parse_preset(name: &str) -> Result<Preset, String> {
+    Preset::from_name(name).ok_or_else(|| format!("unknown preset {name:?}: use kamei or tokumei"))
+}
+
+/// The reference date: given, or today (UTC).
+fn reference(given: Option<&str>) -> Result<Date, String> {
+    match given {
+        Some(text) => wareki::parse(text).map_err(|e| format!("--reference-date: {e}")),
+        None => {
+            let days = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_err(|e| e.to_string())?
+                .as_secs()
+                / 86_400;
+            Date::from_days_since_epoch(days as i64).ok_or_else(|| "bad system clock".into())
+        }
+    }
+}
+
 fn apply(
-    policy: &Path,
+    source: PolicySource<'_>,
     key: Option<&Path>,
     input: &Path,
     out: &Path,
@@ -179,8 +248,27 @@ fn apply(
     opt_out: Option<&Path>,
     tokens: Option<&Path>,
 ) -> Result<(), String> {
-    let text = std::fs::read_to_string(policy).map_err(|e| format!("{}: {e}", policy.display()))?;
-    let policy_doc = Policy::from_json(&text).map_err(|e| format!("{}: {e}", policy.display()))?;
+    let mut reader: Box<dyn Read> = if input == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(File::open(input).map_err(|e| format!("{}: {e}", input.display()))?)
+    };
+    // With a preset, the first bytes are read to suggest the policy, then fed to the session.
+    let mut head = Vec::new();
+    let policy_doc = match source {
+        PolicySource::File(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Policy::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        PolicySource::Preset(preset, today) => {
+            (&mut reader)
+                .take(SUGGEST_BYTES)
+                .read_to_end(&mut head)
+                .map_err(|e| format!("{}: {e}", input.display()))?;
+            suggest(&head, preset, today).map_err(|e| format!("{}: {e}", input.display()))?
+        }
+    };
     if tokens.is_none()
         && policy_doc
             .columns
@@ -195,15 +283,14 @@ fn apply(
     };
     let mut session =
         Session::new(&policy_doc, key.as_ref(), options).map_err(|e| e.to_string())?;
-    let mut reader: Box<dyn Read> = if input == Path::new("-") {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(File::open(input).map_err(|e| format!("{}: {e}", input.display()))?)
-    };
     let mut sink = Output::create(out)?;
     let mut buf = vec![0u8; 1 << 20];
     let mut produced = Vec::with_capacity(2 << 20);
     let run = (|| -> Result<deid_kit::Finished, String> {
+        session
+            .push_into(&head, &mut produced)
+            .map_err(|e| e.to_string())?;
+        sink.write(&produced)?;
         loop {
             let n = reader
                 .read(&mut buf)

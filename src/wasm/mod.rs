@@ -10,6 +10,8 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::ja::normalize::Options;
+use crate::ja::wareki::{self, Date};
+use crate::preset::{suggest, Preset};
 use crate::{pseudonym, Pseudonymizer, SiteKey};
 use error::{into_js, JsResult};
 
@@ -47,6 +49,23 @@ export interface Policy {
   on_invalid?: "reject" | "blank";
   opt_out?: { strip_leading_zeros?: boolean };
   columns: Record<string, Action>;
+  /** Written by `suggestPolicy`: what was detected per column, and why. */
+  detected?: Record<string, Detected>;
+}
+/** Options of `suggestPolicy`. */
+export interface SuggestOptions {
+  /** The day ages are computed at, e.g. "2024-04-01" (default: today). */
+  referenceDate?: string;
+}
+/** What detection found in a column and why the preset chose its action. */
+export interface Detected {
+  kind: string;
+  confidence: number;
+  evidence: string;
+  reason_ja: string;
+  reason_en: string;
+  /** A person should look at this column before running. */
+  review: boolean;
 }
 /** Options of `new Session`. */
 export interface SessionOptions {
@@ -66,7 +85,7 @@ export interface Report {
   output: ReportSide;
   /** in = out + rejected + opted_out */
   rows: { in: number; out: number; rejected: number; opted_out: number };
-  columns: { name: string; action: string; note?: string; values: number; blanked: number }[];
+  columns: { name: string; action: string; note?: string; values: number; blanked: number; detected?: Detected }[];
   rejected: { row: number; line: number; column: string | null; reason: string }[];
   tokens: number;
   warnings: string[];
@@ -133,6 +152,41 @@ pub fn pseudonymize(
     )
     .map_err(into_js)?;
     Ok(p.pseudonym(value))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+struct SuggestOptions {
+    reference_date: Option<String>,
+}
+
+/// Suggests a policy for a file from its first bytes (a few hundred KB): every column classified
+/// and given the preset's action with a reason (`detected`). `preset` is "kamei" or "tokumei".
+#[wasm_bindgen(js_name = suggestPolicy, unchecked_return_type = "Policy")]
+pub fn suggest_policy(
+    sample: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "\"kamei\" | \"tokumei\"")] preset: &str,
+    options: Option<types::SuggestOptions>,
+) -> JsResult<JsValue> {
+    let options: SuggestOptions = options
+        .map(|o| error::from_js(&o))
+        .transpose()?
+        .unwrap_or_default();
+    let preset = Preset::from_name(preset)
+        .ok_or_else(|| error::argument("preset must be \"kamei\" or \"tokumei\""))?;
+    let today = match options.reference_date {
+        Some(text) => wareki::parse(&text).map_err(error::argument)?,
+        None => {
+            let now = js_sys::Date::new_0();
+            Date::new(
+                now.get_full_year() as i32,
+                now.get_month() as u8 + 1,
+                now.get_date() as u8,
+            )
+            .ok_or_else(|| error::argument("the system clock gives no valid date"))?
+        }
+    };
+    session::to_js(&suggest(sample, preset, today).map_err(into_js)?)
 }
 
 /// The kit's version.

@@ -16,6 +16,10 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "SessionOptions")]
     pub type SessionOptions;
 
+    /// `SuggestOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "SuggestOptions")]
+    pub type SuggestOptions;
+
     /// `FinishResult` in TypeScript.
     #[wasm_bindgen(typescript_type = "FinishResult")]
     pub type FinishResult;
