@@ -38,6 +38,7 @@ pub mod key;
 pub mod pipeline;
 pub mod policy;
 pub mod preset;
+pub mod preview;
 pub mod pseudonym;
 pub mod report;
 

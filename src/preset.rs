@@ -326,7 +326,7 @@ pub fn choose(preset: Preset, kind: ColumnKind) -> (Action, &'static str, &'stat
 }
 
 /// The delimiter of the header line: the most frequent of `,`, tab and `;`.
-fn sniff_delimiter(sample: &[u8]) -> u8 {
+pub(crate) fn sniff_delimiter(sample: &[u8]) -> u8 {
     let line = sample.split(|&b| b == b'\n').next().unwrap_or_default();
     let count = |d: u8| line.iter().filter(|&&b| b == d).count();
     [b',', b'\t', b';']

@@ -41,3 +41,8 @@ fn browser_session_output_equals_the_native_expected_bytes_for_any_chunking() {
 fn browser_session_errors_are_deid_errors_with_paths_and_rows() {
     wasm_cases::session_errors_are_deid_errors_with_paths_and_rows();
 }
+
+#[wasm_bindgen_test]
+fn browser_suggest_and_preview_match_native() {
+    wasm_cases::suggest_and_preview_match_native();
+}

@@ -1,5 +1,6 @@
 //! The native front doors: the core and the CLI binary agree with the shared vectors, and the CLI
 //! refuses bad key files with a one-line reason that never shows the key.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -39,3 +39,8 @@ fn node_session_output_equals_the_native_expected_bytes_for_any_chunking() {
 fn node_session_errors_are_deid_errors_with_paths_and_rows() {
     wasm_cases::session_errors_are_deid_errors_with_paths_and_rows();
 }
+
+#[wasm_bindgen_test]
+fn node_suggest_and_preview_match_native() {
+    wasm_cases::suggest_and_preview_match_native();
+}

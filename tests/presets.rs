@@ -1,6 +1,7 @@
 //! The presets on realistic synthetic exports (3,000 rows, Shift_JIS and UTF-8, varied header
 //! spellings, 和暦 and western dates, full-width digits): no name, kana, phone, My Number,
 //! insurance number, e-mail, street address or exact birth date of the input survives.
+#![cfg(not(target_arch = "wasm32"))]
 
 use deid_kit::format::csv::{Reader, SyntaxError};
 use deid_kit::ja::normalize::{normalize, Options};

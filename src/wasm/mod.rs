@@ -52,6 +52,18 @@ export interface Policy {
   /** Written by `suggestPolicy`: what was detected per column, and why. */
   detected?: Record<string, Detected>;
 }
+/** What `previewFile` found in the first bytes of a file. */
+export interface Preview {
+  encoding: "utf-8" | "shift_jis" | "euc-jp";
+  bom: boolean;
+  line_ending: "crlf" | "lf";
+  delimiter: string;
+  headers: string[];
+  rows: string[][];
+  /** Bytes up to the end of the last previewed row. */
+  bytes: number;
+  estimated_rows: number;
+}
 /** Options of `suggestPolicy`. */
 export interface SuggestOptions {
   /** The day ages are computed at, e.g. "2024-04-01" (default: today). */
@@ -187,6 +199,14 @@ pub fn suggest_policy(
         }
     };
     session::to_js(&suggest(sample, preset, today).map_err(into_js)?)
+}
+
+/// A first look at a file from its first bytes: encoding, delimiter, header, first rows, and an
+/// estimate of its row count.
+#[wasm_bindgen(js_name = previewFile, unchecked_return_type = "Preview")]
+pub fn preview_file(sample: &[u8], file_size: f64, rows: Option<u32>) -> JsResult<JsValue> {
+    let rows = rows.unwrap_or(5) as usize;
+    session::to_js(&crate::preview::preview(sample, file_size as u64, rows).map_err(into_js)?)
 }
 
 /// The kit's version.

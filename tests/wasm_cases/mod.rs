@@ -189,3 +189,22 @@ pub fn session_errors_are_deid_errors_with_paths_and_rows() {
         .unwrap();
     assert_eq!(opted, 1.0);
 }
+
+/// suggestPolicy in wasm gives the same policy as the native `suggest`, and previewFile reads
+/// the sample like the native preview.
+pub fn suggest_and_preview_match_native() {
+    let o = js_sys::Object::new();
+    js_sys::Reflect::set(&o, &"referenceDate".into(), &"2024-04-01".into()).unwrap();
+    let js = wasm::suggest_policy(SAMPLE, "kamei", Some(JsValue::from(o).into())).unwrap();
+    let json = String::from(js_sys::JSON::stringify(&js).unwrap());
+    let from_js = deid_kit::Policy::from_json(&json).unwrap();
+    let today = deid_kit::ja::wareki::Date::new(2024, 4, 1).unwrap();
+    let native = deid_kit::preset::suggest(SAMPLE, deid_kit::preset::Preset::Kamei, today).unwrap();
+    assert_eq!(from_js, native);
+    assert!(wasm::suggest_policy(SAMPLE, "other", None).is_err());
+    let p = wasm::preview_file(SAMPLE, SAMPLE.len() as f64, Some(3)).unwrap();
+    let get = |k: &str| js_sys::Reflect::get(&p, &k.into()).unwrap();
+    assert_eq!(get("encoding").as_string().as_deref(), Some("shift_jis"));
+    assert_eq!(get("estimated_rows").as_f64(), Some(200.0));
+    assert_eq!(js_sys::Array::from(&get("rows")).length(), 3);
+}
