@@ -4,6 +4,8 @@
 //! Node, browser), which is what lets records be linked later; without the key it cannot be
 //! reversed or recomputed.
 
+use std::cell::RefCell;
+
 use hmac::Mac;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -27,6 +29,8 @@ pub struct Pseudonymizer {
     mac: HmacSha256,
     length: usize,
     options: Options,
+    /// The last value and its pseudonym: a patient's rows come together in exports.
+    last: RefCell<(String, String)>,
 }
 
 impl Pseudonymizer {
@@ -54,11 +58,24 @@ impl Pseudonymizer {
             mac: keyed(key.derive("pseudonym").as_ref()),
             length,
             options,
+            last: RefCell::new((String::new(), String::new())),
         })
     }
 
     /// The pseudonym of `value` after normalization; an empty (or blank) value stays empty.
     pub fn pseudonym(&self, value: &str) -> String {
+        {
+            let last = self.last.borrow();
+            if !value.is_empty() && last.0 == value {
+                return last.1.clone();
+            }
+        }
+        let pseudonym = self.compute(value);
+        *self.last.borrow_mut() = (value.to_owned(), pseudonym.clone());
+        pseudonym
+    }
+
+    fn compute(&self, value: &str) -> String {
         let normalized = normalize(value, self.options);
         if normalized.is_empty() {
             return String::new();
@@ -115,6 +132,11 @@ mod tests {
     fn same_key_same_value_same_pseudonym() {
         let p = with([9; 32], 16);
         assert_eq!(p.pseudonym("P-000123"), p.pseudonym("P-000123"));
+        assert_eq!(
+            p.pseudonym("P-000123"),
+            p.compute("P-000123"),
+            "the cache agrees"
+        );
         assert_eq!(
             p.pseudonym("P-000123"),
             with([9; 32], 16).pseudonym("P-000123")

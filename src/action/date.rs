@@ -1,6 +1,8 @@
 //! Date actions: `generalize_date`, `date_shift` and `age`. Every spelling the exports use is read
 //! by [`crate::ja::wareki::parse`]; results are written in ISO 8601 (`1958-03`, `2024-04-01`).
 
+use std::cell::RefCell;
+
 use hmac::Mac;
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +37,9 @@ pub fn generalize(value: &str, level: DateLevel, out: &mut String) -> Result<(),
 pub struct DateShifter {
     mac: HmacSha256,
     max_days: u32,
+    /// The last patient's raw ID and offset: exports list a patient's rows together, so most
+    /// rows reuse it instead of computing an HMAC.
+    last: RefCell<Option<(String, Option<i64>)>>,
 }
 
 /// The largest shift allowed, ten years.
@@ -54,12 +59,24 @@ impl DateShifter {
         Ok(DateShifter {
             mac: keyed(key.derive("date_shift").as_ref()),
             max_days,
+            last: RefCell::new(None),
         })
     }
 
     /// The patient's offset in days: never 0, within ±`max_days`. IDs are compared on their
     /// normalized form without leading zeros, so 00123 and １２３ shift alike.
     pub fn offset(&self, patient_id: &str) -> Option<i64> {
+        if let Some((id, offset)) = self.last.borrow().as_ref() {
+            if id == patient_id {
+                return *offset;
+            }
+        }
+        let offset = self.compute(patient_id);
+        *self.last.borrow_mut() = Some((patient_id.to_owned(), offset));
+        offset
+    }
+
+    fn compute(&self, patient_id: &str) -> Option<i64> {
         let id = normalize::patient_id(patient_id, true);
         if id.is_empty() {
             return None;
@@ -182,8 +199,11 @@ mod tests {
             seen.insert(o);
         }
         assert_eq!(seen.len(), 60, "every offset in ±30 but 0 is used");
-        // Leading zeros and full-width digits do not change the patient.
+        // Leading zeros and full-width digits do not change the patient (also through the
+        // one-entry cache, which holds raw IDs).
         assert_eq!(s.offset("000123"), s.offset("１２３"));
+        assert_eq!(s.offset("１２３"), s.offset("123"));
+        assert_eq!(s.offset("123"), s.compute("000123"));
         assert_eq!(s.offset(""), None);
         // Another key, other offsets.
         let t = DateShifter::new(&SiteKey::from_bytes([4; 32]), 30).unwrap();
