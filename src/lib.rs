@@ -30,6 +30,7 @@
 #![forbid(unsafe_code)]
 
 pub mod action;
+pub mod anonymize;
 pub mod detect;
 pub mod error;
 pub mod format;
