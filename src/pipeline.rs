@@ -12,24 +12,117 @@ use std::collections::HashSet;
 
 use sha2::{Digest, Sha256};
 
-use crate::action::{Invalid, Op, RowContext, TokenTable};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::action::{HierarchySpec, Invalid, Op, RowContext, TokenTable};
+use crate::anonymize::{
+    risk, search, Hierarchy, LDiversity, Metric, Privacy, RareCounter, RareValues, RiskReport,
+    Solution, Stats,
+};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::format::csv::{self, Record, SyntaxError};
 use crate::format::encoding::{self, Detected, Encoding};
 use crate::ja::{identifiers, normalize};
 use crate::key::SiteKey;
-use crate::policy::{LineEnding, OnInvalid, Plan, Policy, Settings};
+use crate::policy::{LModel, LineEnding, MetricName, OnInvalid, Plan, Policy, Settings};
 use crate::report::{ColumnReport, Rejection, Report, Rows, Side, MAX_LISTED_REJECTIONS};
 
 /// Options that are not part of the policy because they change from run to run.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct SessionOptions {
     /// Patient IDs whose rows must not be written (提供停止, opt-out).
     pub opt_out: Vec<String>,
+    /// The result of the first pass, for a policy with a privacy model (匿名加工).
+    pub anonymization: Option<Arc<Anonymized>>,
+}
+
+/// What the first pass of an anonymizing policy found: the statistics of its quasi-identifiers
+/// and the generalization the search chose. Built by [`anonymize`].
+pub struct Anonymized {
+    /// Quasi-identifier statistics from the first pass.
+    pub stats: Stats,
+    /// The chosen generalization.
+    pub solution: Solution,
+    /// k of the privacy model.
+    pub k: u32,
+    /// Rare values of the other kept columns (counts only).
+    pub rare: Vec<RareValues>,
+}
+
+/// The anonymization section of a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnonymizationReport {
+    /// Chosen level per quasi-identifier.
+    pub levels: Vec<QuasiLevel>,
+    /// The search's result (levels, metric, loss, suppressed rows, classes, nodes checked).
+    pub solution: Solution,
+    /// Risk before anonymization (every quasi-identifier at level 0).
+    pub risk_before: RiskReport,
+    /// Risk of the output.
+    pub risk_after: RiskReport,
+    /// Values rarer than k in kept columns that are not quasi-identifiers (特異な記述 to
+    /// review): per column, how many distinct values and rows; never the values.
+    pub rare_values: Vec<RareValues>,
+}
+
+/// One quasi-identifier's chosen generalization.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuasiLevel {
+    /// The column.
+    pub column: String,
+    /// The level chosen (0 = as written).
+    pub level: usize,
+    /// The highest level of its hierarchy (suppressed entirely, `*`).
+    pub max_level: usize,
+}
+
+/// Runs the search on a first pass's statistics with the policy's privacy model.
+///
+/// # Errors
+/// A policy without a privacy model, or no transformation that satisfies it.
+pub fn anonymize(policy: &Policy, scanned: Scanned) -> Result<Anonymized> {
+    let model = policy
+        .privacy
+        .as_ref()
+        .ok_or_else(|| Error::policy("/privacy", "the policy has no privacy model"))?;
+    let privacy = Privacy {
+        k: model.k,
+        l: model.l.map(|l| match l {
+            LModel::Distinct(n) => LDiversity::Distinct(n),
+            LModel::Entropy(x) => LDiversity::Entropy(x),
+        }),
+        max_suppression: model.max_suppression,
+    };
+    let metric = match model.metric {
+        MetricName::Loss => Metric::Loss,
+        MetricName::Discernibility => Metric::Discernibility,
+        MetricName::Entropy => Metric::NonUniformEntropy,
+    };
+    let solution = search(&scanned.stats, &privacy, metric).map_err(|e| {
+        Error::policy(
+            "/privacy",
+            format!("no generalization satisfies the model: {e}"),
+        )
+    })?;
+    Ok(Anonymized {
+        rare: scanned.rare.report(model.k),
+        stats: scanned.stats,
+        solution,
+        k: model.k,
+    })
+}
+
+/// The first pass's result: statistics and rare-value counts.
+pub struct Scanned {
+    /// Quasi-identifier statistics.
+    pub stats: Stats,
+    /// Counts of values per kept column, for rare values.
+    pub rare: RareCounter,
 }
 
 /// What [`Session::finish`] returns.
-#[derive(Debug)]
 pub struct Finished {
     /// The last output bytes.
     pub tail: Vec<u8>,
@@ -37,6 +130,8 @@ pub struct Finished {
     pub report: Report,
     /// The encrypted correspondence table, when the policy tokenizes.
     pub tokens: Option<Vec<u8>>,
+    /// The first pass's statistics, for a session made by [`Session::scan`].
+    pub scanned: Option<Scanned>,
 }
 
 /// A streaming de-identification run over one CSV file.
@@ -85,6 +180,9 @@ struct State {
     output_sha: Sha256,
     output_bytes: u64,
     tokens: TokenTable,
+    mode: Mode,
+    /// The generalized quasi-identifiers of the current row (second pass).
+    generalized: Vec<String>,
     text: String,
     ranges: Vec<(usize, usize)>,
     cell: String,
@@ -98,6 +196,33 @@ impl Session {
     /// # Errors
     /// A policy error (bad settings, or an action that needs the key when none is given).
     pub fn new(policy: &Policy, key: Option<&SiteKey>, options: SessionOptions) -> Result<Session> {
+        let mode = match &options.anonymization {
+            Some(a) => Mode::Apply(Arc::clone(a)),
+            None => Mode::Plain,
+        };
+        Session::with_mode(policy, key, options, mode)
+    }
+
+    /// The first pass of an anonymizing policy: reads the file like [`Session::new`] (same row
+    /// checks, so both passes agree on every row) but writes nothing; [`Session::finish`] returns
+    /// the statistics in `scanned`, for [`anonymize`].
+    ///
+    /// # Errors
+    /// As [`Session::new`].
+    pub fn scan(
+        policy: &Policy,
+        key: Option<&SiteKey>,
+        options: SessionOptions,
+    ) -> Result<Session> {
+        Session::with_mode(policy, key, options, Mode::Scan(None))
+    }
+
+    fn with_mode(
+        policy: &Policy,
+        key: Option<&SiteKey>,
+        options: SessionOptions,
+        mode: Mode,
+    ) -> Result<Session> {
         let settings = policy.settings()?;
         if key.is_none() && policy.needs_key() {
             return Err(Error::policy(
@@ -149,6 +274,8 @@ impl Session {
                 output_sha: Sha256::new(),
                 output_bytes: 0,
                 tokens: TokenTable::new(token_length),
+                mode,
+                generalized: Vec::new(),
                 text: String::new(),
                 ranges: Vec::new(),
                 cell: String::new(),
@@ -206,10 +333,16 @@ impl Session {
             (Some(key), false) => Some(self.state.tokens.seal(key)?),
             _ => None,
         };
+        let report = self.state.report();
+        let scanned = match &mut self.state.mode {
+            Mode::Scan(scanned) => scanned.take().map(|s| *s),
+            _ => None,
+        };
         Ok(Finished {
             tail,
-            report: self.state.report(),
+            report,
             tokens,
+            scanned,
         })
     }
 
@@ -293,16 +426,24 @@ impl State {
 
     fn record(&mut self, record: Record<'_>, out: &mut Vec<u8>) -> Result<()> {
         if self.plan.is_none() {
+            if matches!(self.mode, Mode::Scan(_)) {
+                return self.header(record, &mut Vec::new());
+            }
             return self.header(record, out);
         }
         self.rows.rows_in += 1;
         let row = self.rows.rows_in;
         match self.row(record, row) {
             Ok(RowFate::Written) => {
-                out.extend_from_slice(&self.line);
+                if matches!(self.mode, Mode::Scan(_)) {
+                    self.count(record);
+                } else {
+                    out.extend_from_slice(&self.line);
+                }
                 self.rows.rows_out += 1;
             }
             Ok(RowFate::OptedOut) => self.rows.opted_out += 1,
+            Ok(RowFate::Suppressed) => self.rows.suppressed += 1,
             Err((column, reason)) => {
                 self.rows.rejected += 1;
                 if self.rejected.len() < MAX_LISTED_REJECTIONS {
@@ -336,8 +477,43 @@ impl State {
             headers.push(name.trim_matches([' ', '\u{3000}', '\t']).to_owned());
         }
         let plan = self.policy.compile(&headers, self.key.as_ref())?;
+        match &mut self.mode {
+            Mode::Plain if !plan.quasi.is_empty() => {
+                return Err(Error::policy(
+                    "/privacy",
+                    "this policy anonymizes (匿名加工): it takes two passes over the file (Session::scan, anonymize, then Session::new with the result; the CLI's apply does this)",
+                ))
+            }
+            Mode::Scan(scanned) => {
+                let mut hierarchies = Vec::with_capacity(plan.quasi.len());
+                for (i, spec) in &plan.quasi {
+                    let name = headers.get(*i).map_or("", String::as_str);
+                    hierarchies.push(hierarchy(spec).map_err(|e| {
+                        Error::policy(format!("/columns/{name}/hierarchy"), e)
+                    })?);
+                }
+                *scanned = Some(Box::new(Scanned {
+                    stats: Stats::new(hierarchies, plan.sensitive.is_some()),
+                    rare: RareCounter::new(),
+                }));
+            }
+            Mode::Apply(a) if a.stats.dimensions() != plan.quasi.len() => {
+                return Err(Error::policy(
+                    "/privacy",
+                    "the anonymization result was made for other quasi-identifiers",
+                ))
+            }
+            _ => {}
+        }
         self.needed = vec![false; headers.len()];
-        for &(i, _) in &plan.outputs {
+        let quasi = plan.quasi.iter().map(|(i, _)| *i);
+        for i in plan
+            .outputs
+            .iter()
+            .map(|(i, _)| *i)
+            .chain(quasi)
+            .chain(plan.sensitive)
+        {
             if let Some(n) = self.needed.get_mut(i) {
                 *n = true;
             }
@@ -438,6 +614,15 @@ impl State {
                 return Ok(RowFate::OptedOut);
             }
         }
+        if let Mode::Apply(anonymized) = &self.mode {
+            let qi: Vec<&str> = plan.quasi.iter().map(|(i, _)| cell(*i)).collect();
+            let sensitive = plan.sensitive.map(cell);
+            match anonymized.solution.apply(&anonymized.stats, &qi, sensitive) {
+                Ok(Some(values)) => self.generalized = values,
+                Ok(None) => return Ok(RowFate::Suppressed),
+                Err(reason) => return Err((plan.quasi.first().map(|(i, _)| *i), reason)),
+            }
+        }
         let mut context = RowContext {
             patient_id,
             tokens: &mut self.tokens,
@@ -449,6 +634,16 @@ impl State {
             if raw_keep && matches!(op, Op::Keep) {
                 self.writer
                     .field(j == 0, record.get(*i).unwrap_or_default(), &mut self.line);
+                continue;
+            }
+            if let Op::Generalize(q) = op {
+                // Scan: nothing is written. Apply: the value the search chose.
+                let value = self.generalized.get(*q).map_or("", String::as_str);
+                self.encoded.clear();
+                self.output_encoding
+                    .encode_into(value, &mut self.encoded)
+                    .map_err(|_| (Some(*i), "a generalized value cannot be written".to_owned()))?;
+                self.writer.field(j == 0, &self.encoded, &mut self.line);
                 continue;
             }
             self.cell.clear();
@@ -497,6 +692,48 @@ impl State {
             }
         }
         Ok(RowFate::Written)
+    }
+
+    /// First pass: adds a written row's quasi-identifiers (and rare-value counts) to the
+    /// statistics. A value a hierarchy cannot generalize turns the row into a rejected one.
+    fn count(&mut self, record: Record<'_>) {
+        let Some(plan) = self.plan.as_ref() else {
+            return;
+        };
+        let Mode::Scan(Some(scanned)) = &mut self.mode else {
+            return;
+        };
+        let cell = |i: usize| -> &str {
+            self.ranges
+                .get(i)
+                .and_then(|&(s, e)| self.text.get(s..e))
+                .unwrap_or_default()
+        };
+        let qi: Vec<&str> = plan.quasi.iter().map(|(i, _)| cell(*i)).collect();
+        if let Err(reason) = scanned.stats.add(&qi, plan.sensitive.map(cell)) {
+            // Undo "written": the second pass rejects this row the same way.
+            self.rows.rows_out -= 1;
+            self.rows.rejected += 1;
+            if self.rejected.len() < MAX_LISTED_REJECTIONS {
+                self.rejected.push(Rejection {
+                    row: self.rows.rows_in,
+                    line: record.line,
+                    column: plan
+                        .quasi
+                        .first()
+                        .and_then(|(i, _)| plan.headers.get(*i).cloned()),
+                    reason,
+                });
+            }
+            return;
+        }
+        for (i, op) in &plan.outputs {
+            if matches!(op, Op::Keep) && Some(*i) != plan.sensitive {
+                if let Some(name) = plan.headers.get(*i) {
+                    scanned.rare.add(name, cell(*i));
+                }
+            }
+        }
     }
 
     fn report(&mut self) -> Report {
@@ -579,11 +816,65 @@ impl State {
             rejected: std::mem::take(&mut self.rejected),
             tokens: self.tokens.len() as u64,
             warnings,
+            anonymization: self.anonymization_report(),
         }
+    }
+}
+
+impl State {
+    fn anonymization_report(&self) -> Option<AnonymizationReport> {
+        let Mode::Apply(a) = &self.mode else {
+            return None;
+        };
+        let plan = self.plan.as_ref()?;
+        let hierarchies: Vec<&Hierarchy> = a.stats.hierarchies().collect();
+        let levels = plan
+            .quasi
+            .iter()
+            .zip(&a.solution.levels)
+            .zip(&hierarchies)
+            .map(|(((i, _), level), h)| QuasiLevel {
+                column: plan.headers.get(*i).cloned().unwrap_or_default(),
+                level: *level,
+                max_level: h.levels().saturating_sub(1),
+            })
+            .collect();
+        Some(AnonymizationReport {
+            levels,
+            solution: a.solution.clone(),
+            risk_before: risk(&a.stats, &vec![0; a.stats.dimensions()], a.k),
+            risk_after: crate::anonymize::risk_of_sizes(
+                a.solution.kept_class_sizes().iter().copied(),
+                a.k,
+            ),
+            rare_values: a.rare.clone(),
+        })
+    }
+}
+
+/// A hierarchy from the policy: a built-in name or inline rows (file paths are read by the
+/// caller, e.g. the CLI relative to the policy file, and given inline).
+pub fn hierarchy(spec: &HierarchySpec) -> std::result::Result<Hierarchy, String> {
+    match spec {
+        HierarchySpec::Named(name) => Hierarchy::builtin(name).ok_or_else(|| {
+            format!("{name:?} is not a built-in hierarchy (age, date, postal, address, sex); hierarchy files must be given inline or through the CLI")
+        }),
+        HierarchySpec::Rows(rows) => Hierarchy::from_rows(rows),
     }
 }
 
 enum RowFate {
     Written,
     OptedOut,
+    Suppressed,
+}
+
+/// Where a session stands in an anonymization.
+enum Mode {
+    /// No privacy model: one pass.
+    Plain,
+    /// First pass: rows are checked and counted, nothing is written.
+    Scan(Option<Box<Scanned>>),
+    /// Second pass: quasi-identifiers generalized, small classes suppressed.
+    Apply(Arc<Anonymized>),
 }

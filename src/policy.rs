@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::action::{Action, Op};
+use crate::action::{Action, HierarchySpec, Op};
 use crate::error::{Error, Result};
 use crate::format::encoding::Encoding;
 use crate::ja::wareki::{self, Date};
@@ -53,12 +53,58 @@ pub struct Policy {
     /// How opt-out (提供停止) IDs are matched.
     #[serde(default)]
     pub opt_out: OptOutRules,
+    /// The privacy model of 匿名加工: with it, `generalize` columns are quasi-identifiers and the
+    /// run takes two passes (statistics, then output).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<PrivacyModel>,
     /// One action per column, by header name. Columns not named here are dropped.
     pub columns: IndexMap<String, Action>,
     /// What `suggest` detected in each column and why it chose the action (informational; the
     /// engine does not read it, the report repeats it).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub detected: IndexMap<String, Detected>,
+}
+
+/// The privacy model: k-anonymity, optional l-diversity, a suppression limit and the metric the
+/// search minimizes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyModel {
+    /// Every combination of quasi-identifier values is shared by at least k rows.
+    pub k: u32,
+    /// l-diversity of the sensitive column (`{"distinct": 3}` or `{"entropy": 2.0}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub l: Option<LModel>,
+    /// Largest share of rows that may be suppressed (left out), 0 to 1.
+    #[serde(default)]
+    pub max_suppression: f64,
+    /// Information loss to minimize: `loss` (generalization intensity, ARX's default),
+    /// `discernibility` or `entropy` (non-uniform entropy).
+    #[serde(default)]
+    pub metric: MetricName,
+}
+
+/// l-diversity variants.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LModel {
+    /// At least l distinct sensitive values per class.
+    Distinct(u32),
+    /// The entropy of the sensitive values in each class is at least log(l).
+    Entropy(f64),
+}
+
+/// Information-loss metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricName {
+    /// Generalization intensity (ARX's default).
+    #[default]
+    Loss,
+    /// Discernibility.
+    Discernibility,
+    /// Non-uniform entropy.
+    Entropy,
 }
 
 /// Input options.
@@ -181,6 +227,10 @@ pub struct Plan {
     pub missing: Vec<String>,
     /// What an unreadable value does.
     pub on_invalid: OnInvalid,
+    /// Quasi-identifiers, in input order: (column index, hierarchy).
+    pub quasi: Vec<(usize, HierarchySpec)>,
+    /// The sensitive column of l-diversity.
+    pub sensitive: Option<usize>,
 }
 
 /// Settings taken from the policy that do not depend on the header.
@@ -228,6 +278,36 @@ impl Policy {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
+    }
+
+    /// Reads hierarchy files named by `generalize` columns (anything not a built-in name) with
+    /// `read` and puts their rows inline, so the policy is self-contained. `read` gets the name as
+    /// written (the CLI resolves it relative to the policy file).
+    ///
+    /// # Errors
+    /// A policy error at the column's hierarchy when the file cannot be read or has no rows.
+    pub fn inline_hierarchies(
+        &mut self,
+        read: impl Fn(&str) -> std::result::Result<String, String>,
+    ) -> Result<()> {
+        const BUILTIN: [&str; 5] = ["age", "date", "postal", "address", "sex"];
+        for (name, action) in self.columns.iter_mut() {
+            if let Action::Generalize { hierarchy, .. } = action {
+                if let HierarchySpec::Named(file) = hierarchy {
+                    if BUILTIN.contains(&file.as_str()) {
+                        continue;
+                    }
+                    let at = || format!("{}/hierarchy", pointer_to_column(name));
+                    let text = read(file).map_err(|e| Error::policy(at(), e))?;
+                    let rows = hierarchy_rows(&text);
+                    if rows.is_empty() {
+                        return Err(Error::policy(at(), "the hierarchy file has no rows"));
+                    }
+                    *hierarchy = HierarchySpec::Rows(rows);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Whether any action needs the site key.
@@ -332,15 +412,52 @@ impl Policy {
             reference_date,
         };
         let mut outputs = Vec::new();
+        let mut quasi = Vec::new();
+        let mut sensitive = None;
         for (i, header) in headers.iter().enumerate() {
             let Some(action) = self.columns.get(header) else {
                 continue;
             };
+            match action {
+                Action::Generalize { hierarchy, .. } => quasi.push((i, hierarchy.clone())),
+                Action::Keep { sensitive: true } if sensitive.is_some() => problems.push((
+                    pointer_to_column(header),
+                    "only one column can be sensitive".into(),
+                )),
+                Action::Keep { sensitive: true } => sensitive = Some(i),
+                _ => {}
+            }
             match action.compile(&context) {
+                Ok(Some(Op::Generalize(_))) => outputs.push((i, Op::Generalize(quasi.len() - 1))),
                 Ok(Some(op)) => outputs.push((i, op)),
                 Ok(None) => {}
                 Err(message) => problems.push((pointer_to_column(header), message)),
             }
+        }
+        match (&self.privacy, quasi.is_empty()) {
+            (None, false) => problems.push((
+                "/privacy".into(),
+                "generalize columns are quasi-identifiers: add a privacy object (k, max_suppression)".into(),
+            )),
+            (Some(_), true) => problems.push((
+                "/privacy".into(),
+                "no column of the file is a quasi-identifier (action generalize)".into(),
+            )),
+            (Some(model), false) => {
+                if model.k < 1 || !(0.0..=1.0).contains(&model.max_suppression) {
+                    problems.push((
+                        "/privacy".into(),
+                        "k must be at least 1 and max_suppression between 0 and 1".into(),
+                    ));
+                }
+                if model.l.is_some() && sensitive.is_none() {
+                    problems.push((
+                        "/privacy/l".into(),
+                        "l-diversity needs a sensitive column ({\"action\": \"keep\", \"sensitive\": true})".into(),
+                    ));
+                }
+            }
+            (None, true) => {}
         }
         if !problems.is_empty() {
             let (path, first) = problems.remove(0);
@@ -366,8 +483,26 @@ impl Policy {
                 .cloned()
                 .collect(),
             on_invalid: self.on_invalid,
+            quasi,
+            sensitive,
         })
     }
+}
+
+/// The rows of an ARX-format hierarchy file: one value per line followed by its generalizations,
+/// separated by `;` (ARX's choice) or `,`.
+fn hierarchy_rows(text: &str) -> Vec<Vec<String>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let delimiter = if text.lines().next().is_some_and(|l| l.contains(';')) {
+        ';'
+    } else {
+        ','
+    };
+    text.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(delimiter).map(|c| c.trim().to_owned()).collect())
+        .collect()
 }
 
 /// What an action may need when it is compiled.

@@ -115,6 +115,7 @@ pub fn suggest(sample: &[u8], preset: Preset, today: Date) -> Result<Policy> {
         reference_date: Some(today.iso()),
         on_invalid: Default::default(),
         opt_out: Default::default(),
+        privacy: None,
         columns: Default::default(),
         detected: Default::default(),
     };
@@ -218,7 +219,7 @@ pub fn choose(preset: Preset, kind: ColumnKind) -> (Action, &'static str, &'stat
             "birth date turned into a 5-year age band, 90 and over top-coded",
         ),
         Age if kamei => (
-            Action::Keep {},
+            Action::keep(),
             "年齢は仮名加工ではそのまま",
             "age kept under pseudonymization",
         ),
@@ -228,7 +229,7 @@ pub fn choose(preset: Preset, kind: ColumnKind) -> (Action, &'static str, &'stat
             "ages 90 and over can single a person out: top-coded as 90+",
         ),
         Sex => (
-            Action::Keep {},
+            Action::keep(),
             "性別はそのまま（匿名加工では準識別子）",
             "sex kept (a quasi-identifier under anonymization)",
         ),
@@ -277,7 +278,7 @@ pub fn choose(preset: Preset, kind: ColumnKind) -> (Action, &'static str, &'stat
             "values that could cause financial harm (accounts, cards) deleted",
         ),
         InsurerNumber | PublicPayerNumber if kamei => (
-            Action::Keep {},
+            Action::keep(),
             "保険者番号・公費負担者番号は制度・保険者を示すもので個人は示さないためそのまま",
             "insurer and public payer numbers identify the insurer, not the person: kept",
         ),
@@ -291,12 +292,12 @@ pub fn choose(preset: Preset, kind: ColumnKind) -> (Action, &'static str, &'stat
             "insurer number cut to its 法別番号 (first 2 digits)",
         ),
         MedicalInstitution => (
-            Action::Keep {},
+            Action::keep(),
             "医療機関コードは施設を示すもので患者は示さないためそのまま",
             "medical institution code identifies the facility, not the patient: kept",
         ),
         CareDate if kamei => (
-            Action::Keep {},
+            Action::keep(),
             "診療日付は仮名加工ではそのまま（研究に必要な時系列）",
             "dates of care kept under pseudonymization (the time course research needs)",
         ),
@@ -308,7 +309,7 @@ pub fn choose(preset: Preset, kind: ColumnKind) -> (Action, &'static str, &'stat
             "dates of care generalized to year and month",
         ),
         Department | Diagnosis | DiagnosisCode | Clinical => (
-            Action::Keep {},
+            Action::keep(),
             "臨床情報はそのまま",
             "clinical content kept",
         ),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_LISTED_REJECTIONS: usize = 1000;
 
 /// The report of one session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// Always "deid-kit".
     pub tool: String,
@@ -24,7 +24,7 @@ pub struct Report {
     pub input: Side,
     /// The output file.
     pub output: Side,
-    /// Row accounting: `in = out + rejected + opted_out`.
+    /// Row accounting: `in = out + rejected + opted_out + suppressed`.
     pub rows: Rows,
     /// Every input column, in order, with its action and counts.
     pub columns: Vec<ColumnReport>,
@@ -34,6 +34,9 @@ pub struct Report {
     pub tokens: u64,
     /// Things a person should look at.
     pub warnings: Vec<String>,
+    /// The anonymization (匿名加工), when the policy has a privacy model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anonymization: Option<crate::pipeline::AnonymizationReport>,
 }
 
 /// One side of the run.
@@ -64,6 +67,8 @@ pub struct Rows {
     pub rejected: u64,
     /// Rows left out because the patient opted out (提供停止).
     pub opted_out: u64,
+    /// Rows left out by the anonymization (their class was smaller than k).
+    pub suppressed: u64,
 }
 
 impl Rows {
@@ -72,6 +77,7 @@ impl Rows {
         self.rows_out
             .checked_add(self.rejected)
             .and_then(|n| n.checked_add(self.opted_out))
+            .and_then(|n| n.checked_add(self.suppressed))
             == Some(self.rows_in)
     }
 }

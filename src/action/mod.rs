@@ -23,7 +23,11 @@ pub use tokenize::TokenTable;
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// Copy the value unchanged (for a same-encoding output, byte for byte).
-    Keep {},
+    Keep {
+        /// The sensitive attribute of l-diversity (e.g. the diagnosis); at most one column.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        sensitive: bool,
+    },
     /// Leave the column out of the output.
     Drop {},
     /// Write a constant instead of every non-empty value.
@@ -93,6 +97,30 @@ pub enum Action {
         /// `prefecture`, `municipality` or `ward`.
         to: AddressLevel,
     },
+    /// A quasi-identifier generalized by the anonymization search (匿名加工) to the level of its
+    /// hierarchy that makes the file k-anonymous with the least information loss.
+    Generalize {
+        /// A built-in hierarchy (`age`, `date`, `postal`, `address`, `sex`), the path of an
+        /// ARX-format CSV (resolved relative to the policy file), or inline rows.
+        hierarchy: HierarchySpec,
+        /// Always true for now: a generalized column is a quasi-identifier.
+        #[serde(default = "yes")]
+        quasi_identifier: bool,
+    },
+}
+
+/// Where a generalization hierarchy comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum HierarchySpec {
+    /// A built-in name or a file path.
+    Named(String),
+    /// ARX's layout inline: one row per value, one column per level (the value first).
+    Rows(Vec<Vec<String>>),
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn star() -> char {
@@ -110,6 +138,8 @@ fn token_length() -> usize {
 pub enum Op {
     /// Copy.
     Keep,
+    /// The generalized value of quasi-identifier number `n` (filled in by the anonymization).
+    Generalize(usize),
     /// A constant.
     Replace(String),
     /// Mask.
@@ -155,7 +185,7 @@ impl Action {
     /// The action's name as written in policies.
     pub fn name(&self) -> &'static str {
         match self {
-            Action::Keep {} => "keep",
+            Action::Keep { .. } => "keep",
             Action::Drop {} => "drop",
             Action::Replace { .. } => "replace",
             Action::Mask { .. } => "mask",
@@ -167,6 +197,7 @@ impl Action {
             Action::DateShift { .. } => "date_shift",
             Action::GeneralizePostal { .. } => "generalize_postal",
             Action::GeneralizeAddress { .. } => "generalize_address",
+            Action::Generalize { .. } => "generalize",
         }
     }
 
@@ -189,7 +220,7 @@ impl Action {
                 .ok_or_else(|| format!("{} needs the site key: no key, no pseudonyms", self.name()))
         };
         let op = match self {
-            Action::Keep {} => Op::Keep,
+            Action::Keep { .. } => Op::Keep,
             Action::Drop {} => return Ok(None),
             Action::Replace { value } => Op::Replace(value.clone()),
             Action::Mask {
@@ -243,8 +274,25 @@ impl Action {
                 Op::GeneralizePostal(*digits)
             }
             Action::GeneralizeAddress { to } => Op::GeneralizeAddress(*to),
+            Action::Generalize {
+                quasi_identifier, ..
+            } => {
+                if !quasi_identifier {
+                    return Err(
+                        "a generalized column is a quasi-identifier (quasi_identifier: true)"
+                            .into(),
+                    );
+                }
+                // The index is set by the policy's compile, which numbers the quasi-identifiers.
+                Op::Generalize(0)
+            }
         };
         Ok(Some(op))
+    }
+
+    /// `keep`, not sensitive.
+    pub fn keep() -> Action {
+        Action::Keep { sensitive: false }
     }
 
     /// Token length, for `tokenize`.
@@ -273,6 +321,10 @@ impl Op {
         }
         match self {
             Op::Keep => out.push_str(value),
+            // Written by the pipeline from the anonymization's result, never from here.
+            Op::Generalize(_) => {
+                return Err(Invalid("no anonymization result for this column".into()))
+            }
             Op::Replace(constant) => out.push_str(constant),
             Op::Mask { start, end, with } => text::mask(value, *start, *end, *with, out),
             Op::Pseudonymize(p) => out.push_str(&p.pseudonym(value)),

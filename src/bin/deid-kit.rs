@@ -10,6 +10,7 @@ use deid_kit::action::tokenize;
 use deid_kit::format::encoding;
 use deid_kit::ja::normalize::Options;
 use deid_kit::ja::wareki::{self, Date};
+use deid_kit::pipeline::anonymize;
 use deid_kit::preset::{suggest, Preset};
 use deid_kit::{pseudonym, Policy, Pseudonymizer, Session, SessionOptions, SiteKey};
 
@@ -93,6 +94,18 @@ enum Command {
         /// Where to write the encrypted correspondence table (required when the policy tokenizes).
         #[arg(long)]
         tokens: Option<PathBuf>,
+    },
+    /// Measure re-identification risk under an anonymizing policy (before and after its
+    /// generalization) and print it as JSON; writes no data.
+    Risk {
+        /// The policy (JSON) with a privacy model.
+        #[arg(long)]
+        policy: PathBuf,
+        /// The site key file, if the policy needs one.
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// The input CSV.
+        input: PathBuf,
     },
     /// Decrypt a correspondence table (対応表) on site and print it as CSV.
     Tokens {
@@ -195,11 +208,39 @@ fn run(cli: Cli) -> Result<(), String> {
             },
             key.as_deref(),
             &input,
-            &out,
+            Some(&out),
             report.as_deref(),
             opt_out.as_deref(),
             tokens.as_deref(),
         ),
+        Command::Risk { policy, key, input } => {
+            let dir = std::env::temp_dir().join(format!("deid-kit-risk-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            let report = dir.join("report.json");
+            let result = apply(
+                PolicySource::File(&policy),
+                key.as_deref(),
+                &input,
+                None,
+                Some(&report),
+                None,
+                None,
+            );
+            let text = std::fs::read_to_string(&report);
+            let _ = std::fs::remove_dir_all(&dir);
+            result?;
+            let json: serde_json::Value = serde_json::from_str(&text.map_err(|e| e.to_string())?)
+                .map_err(|e| e.to_string())?;
+            let summary = serde_json::json!({
+                "rows": json["rows"],
+                "anonymization": json["anonymization"],
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
         Command::Tokens { key, input, out } => {
             let key = load_key(&key)?;
             let file = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;
@@ -243,7 +284,7 @@ fn apply(
     source: PolicySource<'_>,
     key: Option<&Path>,
     input: &Path,
-    out: &Path,
+    out: Option<&Path>,
     report: Option<&Path>,
     opt_out: Option<&Path>,
     tokens: Option<&Path>,
@@ -256,11 +297,7 @@ fn apply(
     // With a preset, the first bytes are read to suggest the policy, then fed to the session.
     let mut head = Vec::new();
     let policy_doc = match source {
-        PolicySource::File(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            Policy::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?
-        }
+        PolicySource::File(path) => load_policy(path)?,
         PolicySource::Preset(preset, today) => {
             (&mut reader)
                 .take(SUGGEST_BYTES)
@@ -278,12 +315,57 @@ fn apply(
         return Err("the policy tokenizes: pass --tokens FILE for the correspondence table".into());
     }
     let key = key.map(load_key).transpose()?;
-    let options = SessionOptions {
+    let mut options = SessionOptions {
         opt_out: opt_out.map(read_id_list).transpose()?.unwrap_or_default(),
+        anonymization: None,
     };
+    if policy_doc.privacy.is_some() {
+        // 匿名加工 takes two passes: statistics of the quasi-identifiers, then the output.
+        if input == Path::new("-") {
+            return Err(
+                "an anonymizing policy (privacy) reads the input twice: give a file, not stdin"
+                    .into(),
+            );
+        }
+        let started = std::time::Instant::now();
+        let mut scan =
+            Session::scan(&policy_doc, key.as_ref(), options.clone()).map_err(|e| e.to_string())?;
+        let mut first = File::open(input).map_err(|e| format!("{}: {e}", input.display()))?;
+        let mut buf = vec![0u8; 1 << 20];
+        let mut ignored = Vec::new();
+        loop {
+            let n = first
+                .read(&mut buf)
+                .map_err(|e| format!("{}: {e}", input.display()))?;
+            let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
+                break;
+            };
+            scan.push_into(chunk, &mut ignored)
+                .map_err(|e| e.to_string())?;
+        }
+        let scanned = scan
+            .finish()
+            .map_err(|e| e.to_string())?
+            .scanned
+            .ok_or("the first pass found no quasi-identifiers")?;
+        let anonymized = anonymize(&policy_doc, scanned).map_err(|e| e.to_string())?;
+        eprintln!(
+            "anonymization: levels {:?}, {} rows suppressed, {} classes, {} of {} transformations checked in {:.2} s",
+            anonymized.solution.levels,
+            anonymized.solution.suppressed,
+            anonymized.solution.classes,
+            anonymized.solution.checked,
+            anonymized.solution.lattice,
+            started.elapsed().as_secs_f64()
+        );
+        options.anonymization = Some(std::sync::Arc::new(anonymized));
+    }
     let mut session =
         Session::new(&policy_doc, key.as_ref(), options).map_err(|e| e.to_string())?;
-    let mut sink = Output::create(out)?;
+    let mut sink = match out {
+        Some(path) => Output::create(path)?,
+        None => Output::Discard,
+    };
     let mut buf = vec![0u8; 1 << 20];
     let mut produced = Vec::with_capacity(2 << 20);
     let run = (|| -> Result<deid_kit::Finished, String> {
@@ -324,8 +406,13 @@ fn apply(
         let json = serde_json::to_string_pretty(r).map_err(|e| e.to_string())?;
         std::fs::write(path, json + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
     }
+    let suppressed = if policy_doc.privacy.is_some() {
+        format!(", suppressed {}", r.rows.suppressed)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "rows in {}, out {}, rejected {}, opted out {}{}",
+        "rows in {}, out {}, rejected {}, opted out {}{suppressed}{}",
         r.rows.rows_in,
         r.rows.rows_out,
         r.rows.rejected,
@@ -339,8 +426,24 @@ fn apply(
     Ok(())
 }
 
+/// Reads a policy file and puts the hierarchy files it names inline (paths relative to it).
+fn load_policy(path: &Path) -> Result<Policy, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut policy = Policy::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    policy
+        .inline_hierarchies(|name| {
+            let file = dir.join(name);
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))
+        })
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(policy)
+}
+
 /// The output file, written under a temporary name and renamed only when the run succeeds.
 enum Output {
+    /// Nothing is kept (the `risk` command).
+    Discard,
     Stdout(std::io::Stdout),
     File {
         file: std::io::BufWriter<File>,
@@ -369,6 +472,7 @@ impl Output {
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), String> {
         match self {
+            Output::Discard => Ok(()),
             Output::Stdout(s) => s
                 .lock()
                 .write_all(bytes)
@@ -381,6 +485,7 @@ impl Output {
 
     fn commit(self) -> Result<(), String> {
         match self {
+            Output::Discard => Ok(()),
             Output::Stdout(s) => s.lock().flush().map_err(|e| format!("stdout: {e}")),
             Output::File { file, temp, path } => {
                 let file = file

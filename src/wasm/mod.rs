@@ -4,7 +4,7 @@ mod error;
 mod session;
 pub mod types;
 
-pub use session::Session;
+pub use session::{Anonymization, Session};
 
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -37,7 +37,8 @@ export type Action =
   | { action: "top_code"; at: number }
   | { action: "date_shift"; max_days: number }
   | { action: "generalize_postal"; digits: number }
-  | { action: "generalize_address"; to: "prefecture" | "municipality" | "ward" };
+  | { action: "generalize_address"; to: "prefecture" | "municipality" | "ward" }
+  | { action: "generalize"; hierarchy: "age" | "date" | "postal" | "address" | "sex" | string[][]; quasi_identifier?: true };
 /** A de-identification policy: the same JSON document as the CLI's `--policy` file. */
 export interface Policy {
   version: 1;
@@ -48,6 +49,8 @@ export interface Policy {
   reference_date?: string;
   on_invalid?: "reject" | "blank";
   opt_out?: { strip_leading_zeros?: boolean };
+  /** 匿名加工: k-anonymity (+ l-diversity) over the `generalize` columns; the run takes two passes. */
+  privacy?: { k: number; l?: { distinct: number } | { entropy: number }; max_suppression?: number; metric?: "loss" | "discernibility" | "entropy" };
   columns: Record<string, Action>;
   /** Written by `suggestPolicy`: what was detected per column, and why. */
   detected?: Record<string, Detected>;
@@ -79,6 +82,16 @@ export interface Detected {
   /** A person should look at this column before running. */
   review: boolean;
 }
+/** What the anonymization search chose (`Anonymization.summary`). */
+export interface AnonymizationSummary {
+  levels: number[];
+  loss: number;
+  metric: string;
+  suppressed: number;
+  classes: number;
+  checked: number;
+  lattice: number;
+}
 /** Options of `new Session`. */
 export interface SessionOptions {
   /** Patient IDs that opted out (提供停止); their rows are not written. */
@@ -96,11 +109,34 @@ export interface Report {
   input: ReportSide;
   output: ReportSide;
   /** in = out + rejected + opted_out */
-  rows: { in: number; out: number; rejected: number; opted_out: number };
+  rows: { in: number; out: number; rejected: number; opted_out: number; suppressed: number };
   columns: { name: string; action: string; note?: string; values: number; blanked: number; detected?: Detected }[];
   rejected: { row: number; line: number; column: string | null; reason: string }[];
   tokens: number;
   warnings: string[];
+  /** Present when the policy anonymizes. */
+  anonymization?: {
+    levels: { column: string; level: number; max_level: number }[];
+    solution: AnonymizationSummary;
+    risk_before: RiskReport;
+    risk_after: RiskReport;
+    rare_values: { column: string; rare_values: number; rows: number }[];
+  };
+}
+/** Re-identification risk of a file at some generalization. */
+export interface RiskReport {
+  rows: number;
+  classes: number;
+  /** [class size, number of classes] */
+  class_sizes: [number, number][];
+  k: number;
+  records_at_risk: number;
+  classes_at_risk: number;
+  prosecutor_max: number;
+  prosecutor_avg: number;
+  journalist_max: number;
+  journalist_avg: number;
+  marketer: number;
 }
 /** What `Session.finish()` returns. */
 export interface FinishResult {

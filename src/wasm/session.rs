@@ -6,6 +6,9 @@ use wasm_bindgen::prelude::*;
 
 use super::error::{self, into_js, JsResult};
 use super::types;
+use std::sync::Arc;
+
+use crate::pipeline::{anonymize, Anonymized};
 use crate::{Policy, SessionOptions, SiteKey};
 
 #[derive(Deserialize, Default)]
@@ -18,6 +21,44 @@ struct Options {
 #[wasm_bindgen]
 pub struct Session {
     inner: crate::Session,
+    policy: Policy,
+}
+
+/// The result of an anonymization's first pass: the generalization the search chose.
+#[wasm_bindgen]
+pub struct Anonymization {
+    inner: Arc<Anonymized>,
+}
+
+#[wasm_bindgen]
+impl Anonymization {
+    /// The chosen levels, information loss, suppressed rows, classes and nodes checked.
+    #[wasm_bindgen(getter, unchecked_return_type = "AnonymizationSummary")]
+    pub fn summary(&self) -> JsResult<JsValue> {
+        to_js(&self.inner.solution)
+    }
+}
+
+/// The three arguments every session constructor takes, converted.
+fn arguments(
+    policy: &JsValue,
+    key_file: Option<Vec<u8>>,
+    options: Option<types::SessionOptions>,
+) -> JsResult<(Policy, Option<SiteKey>, SessionOptions)> {
+    let policy = policy_from_js(policy)?;
+    let key = key_file
+        .map(|f| SiteKey::from_file(&f))
+        .transpose()
+        .map_err(into_js)?;
+    let options: Options = options
+        .map(|o| error::from_js(&o))
+        .transpose()?
+        .unwrap_or_default();
+    let options = SessionOptions {
+        opt_out: options.opt_out,
+        anonymization: None,
+    };
+    Ok((policy, key, options))
 }
 
 #[wasm_bindgen]
@@ -29,20 +70,50 @@ impl Session {
         key_file: Option<Vec<u8>>,
         options: Option<types::SessionOptions>,
     ) -> JsResult<Session> {
-        let policy = policy_from_js(&policy)?;
-        let key = key_file
-            .map(|f| SiteKey::from_file(&f))
-            .transpose()
-            .map_err(into_js)?;
-        let options: Options = options
-            .map(|o| error::from_js(&o))
-            .transpose()?
-            .unwrap_or_default();
-        let options = SessionOptions {
-            opt_out: options.opt_out,
-        };
+        let (policy, key, options) = arguments(&policy, key_file, options)?;
         let inner = crate::Session::new(&policy, key.as_ref(), options).map_err(into_js)?;
-        Ok(Session { inner })
+        Ok(Session { inner, policy })
+    }
+
+    /// The first pass of an anonymizing policy (one with `privacy`): push the whole file, then
+    /// `finishScan()`; nothing is written.
+    pub fn scan(
+        policy: types::PolicyInput,
+        key_file: Option<Vec<u8>>,
+        options: Option<types::SessionOptions>,
+    ) -> JsResult<Session> {
+        let (policy, key, options) = arguments(&policy, key_file, options)?;
+        let inner = crate::Session::scan(&policy, key.as_ref(), options).map_err(into_js)?;
+        Ok(Session { inner, policy })
+    }
+
+    /// The second pass: a session that writes the file generalized and suppressed as the first
+    /// pass's search chose.
+    #[wasm_bindgen(js_name = withAnonymization)]
+    pub fn with_anonymization(
+        policy: types::PolicyInput,
+        key_file: Option<Vec<u8>>,
+        options: Option<types::SessionOptions>,
+        anonymization: &Anonymization,
+    ) -> JsResult<Session> {
+        let (policy, key, mut options) = arguments(&policy, key_file, options)?;
+        options.anonymization = Some(Arc::clone(&anonymization.inner));
+        let inner = crate::Session::new(&policy, key.as_ref(), options).map_err(into_js)?;
+        Ok(Session { inner, policy })
+    }
+
+    /// Ends the first pass and runs the search: the chosen generalization, for
+    /// `Session.withAnonymization`.
+    #[wasm_bindgen(js_name = finishScan)]
+    pub fn finish_scan(&mut self) -> JsResult<Anonymization> {
+        let done = self.inner.finish().map_err(into_js)?;
+        let scanned = done
+            .scanned
+            .ok_or_else(|| error::argument("this session is not a scan (use Session.scan)"))?;
+        let inner = anonymize(&self.policy, scanned).map_err(into_js)?;
+        Ok(Anonymization {
+            inner: Arc::new(inner),
+        })
     }
 
     /// Feeds a chunk (any size, cut anywhere); returns the output of the rows it completes.

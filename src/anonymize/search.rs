@@ -1,0 +1,1055 @@
+//! The search: the generalization (one level per quasi-identifier) that satisfies the privacy
+//! model — k-anonymity, optionally distinct or entropy l-diversity, with up to a share of rows
+//! suppressed — with the least information loss, over the full lattice of level combinations.
+//!
+//! Metrics follow ARX's definitions exactly, so that the optimum and its loss are ARX's:
+//! - [`Metric::Loss`] is ARX's default `Metric.createLossMetric()`: per quasi-identifier, the
+//!   average share of the domain each generalized value covers (a suppressed row counts as the
+//!   whole domain), normalized by `(x - n/|domain|) / (n - n/|domain|)`, and aggregated over
+//!   quasi-identifiers by the geometric mean `Π(xᵢ + 1)^(1/d) − 1`. Each value is rounded down
+//!   to 10 decimals, as ARX does.
+//! - [`Metric::NonUniformEntropy`] is `Metric.createPrecomputedEntropyMetric(0.1, true)`: per
+//!   quasi-identifier `Σ_v f(v)·log₂(f(g(v)) / f(v))` over the values of the whole input
+//!   (suppression does not change it), summed.
+//! - [`Metric::Discernibility`] is ARX's DM: `Σ |class|²` over kept classes plus `n` per
+//!   suppressed row.
+//!
+//! As in ARX, a row is suppressed with its whole class when the class fails the model (fewer
+//! than k rows, or not l-diverse); a node satisfies the model when at most
+//! `⌊max_suppression · n⌋` rows are suppressed, and the optimum is taken over every node that
+//! does.
+//!
+//! The search orders the lattice by a lower bound of the loss that needs no data pass (exact for
+//! non-uniform entropy; the loss without suppression for Loss), visits nodes in that order and
+//! stops when the bound passes the best loss found. A node found not to satisfy the model marks
+//! all its specializations as failing too, and one that satisfies it marks its generalizations
+//! (the Flash/OLA predictive tagging; sound because the models are monotone: k-anonymity and
+//! distinct l-diversity with or without suppression, entropy l-diversity without). A node's
+//! classes are rolled up from the smallest cached class map of a less general node, never from
+//! the rows. The result equals [`search_exhaustive`]'s, which evaluates every node; ties are
+//! broken towards fewer generalization steps, then the lexicographically smallest levels.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::classes::{ClassMap, PackedKey};
+use super::stats::Stats;
+
+/// The privacy model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Privacy {
+    /// Every kept class has at least `k` rows (k-anonymity).
+    pub k: u32,
+    /// l-diversity of the sensitive column in every kept class (the [`Stats`] must track it).
+    pub l: Option<LDiversity>,
+    /// The largest share of rows that may be suppressed, 0 to 1 (`0.05` for 5 %).
+    pub max_suppression: f64,
+}
+
+/// l-diversity variants.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LDiversity {
+    /// At least this many distinct sensitive values per class.
+    Distinct(u32),
+    /// The entropy of the sensitive values in every class is at least `ln(l)`.
+    Entropy(f64),
+}
+
+/// Information-loss metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Generalization intensity (ARX's default "Loss" metric, geometric mean, gs-factor 0.5).
+    Loss,
+    /// Discernibility (DM).
+    Discernibility,
+    /// Non-uniform entropy (ARX's precomputed variant).
+    NonUniformEntropy,
+}
+
+/// The chosen generalization.
+#[derive(Debug, Clone, Serialize)]
+pub struct Solution {
+    /// Level per quasi-identifier, in column order.
+    pub levels: Vec<usize>,
+    /// Information loss under `metric`.
+    pub loss: f64,
+    /// The metric minimized.
+    pub metric: Metric,
+    /// Rows suppressed (their classes fail the model).
+    pub suppressed: u64,
+    /// Equivalence classes kept.
+    pub classes: u64,
+    /// Lattice nodes whose classes were computed.
+    pub checked: usize,
+    /// Nodes in the lattice.
+    pub lattice: usize,
+    /// Generalized id tuples of the suppressed classes.
+    #[serde(skip)]
+    outliers: HashSet<Box<[u32]>>,
+    /// Sizes of the kept classes.
+    #[serde(skip)]
+    kept: Vec<u64>,
+}
+
+/// Finds the generalization that satisfies `privacy` with the least loss under `metric`.
+///
+/// # Errors
+/// Invalid parameters (k of 0, a suppression share outside 0–1, l-diversity without a tracked
+/// sensitive column), a lattice larger than 2²⁴ nodes, quasi-identifiers with more than 128 bits
+/// of distinct values, or no generalization satisfying the model.
+///
+/// # Example
+/// ```
+/// use deid_kit::anonymize::{search, Hierarchy, Metric, Privacy, Stats};
+/// let mut stats = Stats::new(vec![Hierarchy::builtin("age").unwrap()], false);
+/// for age in ["31", "32", "33", "36", "37"] {
+///     stats.add(&[age], None)?;
+/// }
+/// let privacy = Privacy { k: 2, l: None, max_suppression: 0.0 };
+/// let s = search(&stats, &privacy, Metric::Loss)?;
+/// assert_eq!(s.levels, vec![2]); // 30-39
+/// assert_eq!(s.apply(&stats, &["36"], None)?, Some(vec!["30-39".to_owned()]));
+/// # Ok::<(), String>(())
+/// ```
+pub fn search(stats: &Stats, privacy: &Privacy, metric: Metric) -> Result<Solution, String> {
+    run(stats, privacy, metric, false)
+}
+
+/// The same optimum as [`search`], found by evaluating every node of the lattice (the reference
+/// the pruned search is tested against).
+///
+/// # Errors
+/// As [`search`].
+pub fn search_exhaustive(
+    stats: &Stats,
+    privacy: &Privacy,
+    metric: Metric,
+) -> Result<Solution, String> {
+    run(stats, privacy, metric, true)
+}
+
+/// The information loss of one node under `metric`, or `None` when it does not satisfy the
+/// model (for tests and reports).
+///
+/// # Errors
+/// As [`search`], and for levels out of range.
+pub fn evaluate(
+    stats: &Stats,
+    privacy: &Privacy,
+    metric: Metric,
+    levels: &[usize],
+) -> Result<Option<f64>, String> {
+    let setup = Setup::new(stats, privacy, metric)?;
+    let node = setup.index_of(levels)?;
+    if setup.total_bits <= 64 {
+        Engine::<u64>::new(&setup).evaluate_only(node)
+    } else {
+        Engine::<u128>::new(&setup).evaluate_only(node)
+    }
+}
+
+impl Solution {
+    /// Second pass: the generalized quasi-identifier values of a row, or `None` when the row is
+    /// suppressed.
+    ///
+    /// # Errors
+    /// A wrong number of values, or a value that was not seen in the first pass.
+    pub fn apply(
+        &self,
+        stats: &Stats,
+        qi: &[&str],
+        _sensitive: Option<&str>,
+    ) -> Result<Option<Vec<String>>, String> {
+        let ids = stats.lookup(qi)?;
+        let mut generalized = Vec::with_capacity(ids.len());
+        for ((attr, &id), &level) in stats.attrs.iter().zip(&ids).zip(&self.levels) {
+            let up = attr
+                .up
+                .get(level)
+                .and_then(|u| u.get(id as usize))
+                .copied()
+                .ok_or("level out of range")?;
+            generalized.push(up);
+        }
+        if self.outliers.contains(generalized.as_slice()) {
+            return Ok(None);
+        }
+        stats
+            .attrs
+            .iter()
+            .zip(&generalized)
+            .zip(&self.levels)
+            .map(|((attr, &id), &level)| {
+                attr.levels
+                    .get(level)
+                    .and_then(|d| d.values.get(id as usize))
+                    .cloned()
+                    .ok_or_else(|| "level out of range".to_owned())
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// Sizes of the classes kept (not suppressed), for the risk report after anonymization.
+    pub fn kept_class_sizes(&self) -> &[u64] {
+        &self.kept
+    }
+}
+
+/// Largest lattice searched.
+const MAX_LATTICE: usize = 1 << 24;
+
+/// Rounds down to 10 decimals, as ARX does with every per-attribute loss.
+fn round(value: f64) -> f64 {
+    const FACTOR: f64 = 1e10;
+    (value * FACTOR).floor() / FACTOR
+}
+
+/// Everything about the lattice and the metric that does not depend on the key width.
+struct Setup<'a> {
+    stats: &'a Stats,
+    metric: Metric,
+    heights: Vec<usize>,
+    strides: Vec<usize>,
+    size: usize,
+    shifts: Vec<u32>,
+    masks: Vec<u64>,
+    total_bits: u32,
+    /// Per attribute, `steps[a * h + b]`: level-a id → level-b id (a < b).
+    steps: Vec<Vec<Vec<u32>>>,
+    k: u64,
+    l: Option<LDiversity>,
+    limit: u64,
+    rows: u64,
+    /// Anonymity is monotone: a failing node's specializations fail too.
+    anon_monotone: bool,
+    /// The exact loss equals the static bound (and so is monotone).
+    exact_is_bound: bool,
+    /// The exact loss of satisfying nodes is monotone in generalization.
+    metric_monotone: bool,
+    /// Per attribute and level: the metric's static part.
+    component: Vec<Vec<f64>>,
+    /// Loss only: per attribute and level, rows of the domain per generalized id.
+    domain_rows: Vec<Vec<Vec<u64>>>,
+    /// Loss only: per attribute, the domain size.
+    domain: Vec<u64>,
+    /// Loss only: per attribute and level, `Σ_v f(v) · domain_rows(g(v))`.
+    share_sum: Vec<Vec<u128>>,
+}
+
+impl<'a> Setup<'a> {
+    fn new(stats: &'a Stats, privacy: &Privacy, metric: Metric) -> Result<Setup<'a>, String> {
+        if privacy.k == 0 {
+            return Err("k must be at least 1".to_owned());
+        }
+        if !(0.0..=1.0).contains(&privacy.max_suppression) {
+            return Err("max_suppression must be between 0 and 1".to_owned());
+        }
+        match privacy.l {
+            Some(_) if stats.sensitive.is_none() => {
+                return Err("l-diversity needs the sensitive column in the statistics".to_owned())
+            }
+            Some(LDiversity::Distinct(0)) => return Err("l must be at least 1".to_owned()),
+            Some(LDiversity::Entropy(l)) if !(l.is_finite() && l >= 1.0) => {
+                return Err("entropy l must be at least 1".to_owned())
+            }
+            _ => {}
+        }
+        if stats.attrs.is_empty() {
+            return Err("no quasi-identifiers".to_owned());
+        }
+        let rows = stats.rows();
+        let heights: Vec<usize> = stats.attrs.iter().map(|a| a.levels.len()).collect();
+        let mut strides = vec![0; heights.len()];
+        let mut size: usize = 1;
+        for (stride, &h) in strides.iter_mut().zip(&heights).rev() {
+            *stride = size;
+            size = size
+                .checked_mul(h.max(1))
+                .filter(|&s| s <= MAX_LATTICE)
+                .ok_or("the lattice is too large (more than 2^24 generalizations)")?;
+        }
+        let mut shifts = Vec::with_capacity(heights.len());
+        let mut masks = Vec::with_capacity(heights.len());
+        let mut total_bits = 0u32;
+        for attr in &stats.attrs {
+            let n = attr.freq.len().max(1) as u64;
+            let bits = 64 - (n - 1).leading_zeros();
+            shifts.push(total_bits);
+            masks.push(if bits == 0 {
+                0
+            } else {
+                u64::MAX >> (64 - bits)
+            });
+            total_bits = total_bits.saturating_add(bits);
+        }
+        if total_bits > 128 {
+            return Err(
+                "the quasi-identifiers have too many distinct values to combine".to_owned(),
+            );
+        }
+        let mut steps = Vec::with_capacity(heights.len());
+        for (i, attr) in stats.attrs.iter().enumerate() {
+            let h = attr.levels.len();
+            let mut table = vec![Vec::new(); h * h];
+            for a in 0..h {
+                for b in a + 1..h {
+                    let (Some(ua), Some(ub), Some(da)) =
+                        (attr.up.get(a), attr.up.get(b), attr.levels.get(a))
+                    else {
+                        continue;
+                    };
+                    let mut map = vec![u32::MAX; da.len()];
+                    for (&x, &y) in ua.iter().zip(ub) {
+                        let Some(slot) = map.get_mut(x as usize) else {
+                            continue;
+                        };
+                        if *slot != u32::MAX && *slot != y {
+                            return Err(format!(
+                                "quasi-identifier {}: the hierarchy maps one level-{a} value to two \
+                                 level-{b} values",
+                                i + 1
+                            ));
+                        }
+                        *slot = y;
+                    }
+                    if let Some(cell) = table.get_mut(a * h + b) {
+                        *cell = map;
+                    }
+                }
+            }
+            steps.push(table);
+        }
+        let limit = if rows == 0 {
+            0
+        } else {
+            (privacy.max_suppression * rows as f64).floor() as u64
+        };
+        let anon_monotone = limit == 0 || !matches!(privacy.l, Some(LDiversity::Entropy(_)));
+        let mut setup = Setup {
+            stats,
+            metric,
+            heights,
+            strides,
+            size,
+            shifts,
+            masks,
+            total_bits,
+            steps,
+            k: u64::from(privacy.k),
+            l: privacy.l,
+            limit,
+            rows,
+            anon_monotone,
+            exact_is_bound: metric == Metric::NonUniformEntropy
+                || (metric == Metric::Loss && limit == 0),
+            metric_monotone: metric == Metric::NonUniformEntropy || limit == 0,
+            component: Vec::new(),
+            domain_rows: Vec::new(),
+            domain: Vec::new(),
+            share_sum: Vec::new(),
+        };
+        setup.precompute()?;
+        Ok(setup)
+    }
+
+    /// The metric's per-attribute, per-level parts.
+    fn precompute(&mut self) -> Result<(), String> {
+        let rows = self.rows as f64;
+        for attr in &self.stats.attrs {
+            let h = attr.levels.len();
+            let mut component = vec![0.0; h];
+            match self.metric {
+                Metric::NonUniformEntropy => {
+                    for (level, c) in component.iter_mut().enumerate() {
+                        let up = attr.up.get(level).ok_or("level out of range")?;
+                        let n = attr.levels.get(level).map_or(0, |d| d.len());
+                        let mut generalized = vec![0u64; n];
+                        for (&g, &f) in up.iter().zip(&attr.freq) {
+                            if let Some(x) = generalized.get_mut(g as usize) {
+                                *x += f;
+                            }
+                        }
+                        let mut value = 0.0f64;
+                        for (&g, &f) in up.iter().zip(&attr.freq) {
+                            let b = generalized.get(g as usize).copied().unwrap_or(0) as f64;
+                            let a = f as f64;
+                            if a != 0.0 {
+                                value += a * ((a / b).ln() / std::f64::consts::LN_2);
+                            }
+                        }
+                        *c = round(if value == 0.0 { value } else { -value });
+                    }
+                }
+                Metric::Loss => {
+                    let (domain, per_level) = domain_rows(attr)?;
+                    let mut sums = Vec::with_capacity(h);
+                    for (level, c) in component.iter_mut().enumerate() {
+                        let up = attr.up.get(level).ok_or("level out of range")?;
+                        let shares = per_level.get(level).ok_or("level out of range")?;
+                        let sum: u128 = up
+                            .iter()
+                            .zip(&attr.freq)
+                            .map(|(&g, &f)| {
+                                u128::from(f)
+                                    * u128::from(shares.get(g as usize).copied().unwrap_or(0))
+                            })
+                            .sum();
+                        *c = normalize_loss(sum as f64 / domain as f64, rows, domain);
+                        sums.push(sum);
+                    }
+                    self.domain.push(domain);
+                    self.domain_rows.push(per_level);
+                    self.share_sum.push(sums);
+                }
+                Metric::Discernibility => {}
+            }
+            self.component.push(component);
+        }
+        Ok(())
+    }
+
+    fn index_of(&self, levels: &[usize]) -> Result<usize, String> {
+        if levels.len() != self.heights.len() {
+            return Err("wrong number of levels".to_owned());
+        }
+        let mut index = 0;
+        for ((&l, &h), &s) in levels.iter().zip(&self.heights).zip(&self.strides) {
+            if l >= h {
+                return Err("level out of range".to_owned());
+            }
+            index += l * s;
+        }
+        Ok(index)
+    }
+
+    fn levels_of(&self, index: usize) -> Vec<usize> {
+        self.heights
+            .iter()
+            .zip(&self.strides)
+            .map(|(&h, &s)| (index / s) % h.max(1))
+            .collect()
+    }
+
+    /// The static lower bound of the loss (exact for non-uniform entropy and for Loss without
+    /// suppression).
+    fn bound(&self, levels: &[usize]) -> f64 {
+        let parts = self
+            .component
+            .iter()
+            .zip(levels)
+            .map(|(c, &l)| c.get(l).copied().unwrap_or(0.0));
+        match self.metric {
+            Metric::NonUniformEntropy => parts.fold(0.0, |acc, x| acc + x),
+            Metric::Loss => geometric_mean(parts, self.component.len()),
+            Metric::Discernibility => self.rows as f64,
+        }
+    }
+
+    /// The level-a → level-b table of attribute `i`.
+    fn step(&self, i: usize, a: usize, b: usize) -> &[u32] {
+        let h = self.heights.get(i).copied().unwrap_or(0);
+        self.steps
+            .get(i)
+            .and_then(|t| t.get(a * h + b))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether a class of `count` rows with these sensitive values fails the model.
+    fn fails(&self, count: u64, sensitive: &[(u32, u64)]) -> bool {
+        if count < self.k {
+            return true;
+        }
+        match self.l {
+            None => false,
+            Some(LDiversity::Distinct(l)) => (sensitive.len() as u64) < u64::from(l),
+            Some(LDiversity::Entropy(l)) => {
+                let total = count as f64;
+                let entropy: f64 = sensitive
+                    .iter()
+                    .map(|&(_, n)| {
+                        let p = n as f64 / total;
+                        -p * p.ln()
+                    })
+                    .sum();
+                entropy < l.ln() - 1e-12
+            }
+        }
+    }
+}
+
+/// Rows of the hierarchy's domain under each generalized value, per level, and the domain size:
+/// a list hierarchy's own rows (ARX's domain shares), or the values seen for a built-in one.
+fn domain_rows(attr: &super::stats::Attribute) -> Result<(u64, Vec<Vec<u64>>), String> {
+    let mut per_level = Vec::with_capacity(attr.levels.len());
+    if let Some((size, counts)) = attr.hierarchy.row_counts() {
+        for (dict, map) in attr.levels.iter().zip(&counts) {
+            per_level.push(
+                dict.values
+                    .iter()
+                    .map(|v| map.get(v.as_str()).copied().unwrap_or(1))
+                    .collect(),
+            );
+        }
+        return Ok((size as u64, per_level));
+    }
+    for (dict, up) in attr.levels.iter().zip(&attr.up) {
+        let mut n = vec![0u64; dict.len()];
+        for &g in up {
+            *n.get_mut(g as usize).ok_or("value id out of range")? += 1;
+        }
+        per_level.push(n);
+    }
+    Ok((attr.freq.len() as u64, per_level))
+}
+
+/// ARX's normalization of one attribute's Loss: `(x − n/|D|) / (n − n/|D|)`, at least 0, rounded.
+fn normalize_loss(aggregate: f64, rows: f64, domain: u64) -> f64 {
+    let min = rows / domain as f64;
+    let max = rows;
+    if max - min <= 0.0 {
+        return 0.0;
+    }
+    let result = (aggregate - min) / (max - min);
+    round(if result >= 0.0 { result } else { 0.0 })
+}
+
+/// ARX's geometric-mean aggregate: `Π (xᵢ + 1)^(1/d) − 1`.
+fn geometric_mean(parts: impl Iterator<Item = f64>, d: usize) -> f64 {
+    let exponent = 1.0 / d as f64;
+    parts.fold(1.0, |acc, x| acc * (x + 1.0).powf(exponent)) - 1.0
+}
+
+/// The outcome of one node.
+#[derive(Debug, Clone, Copy)]
+struct Eval {
+    satisfied: bool,
+    suppressed: u64,
+    classes: u64,
+    loss: f64,
+}
+
+/// A cached class map.
+struct Cached<K> {
+    levels: Vec<usize>,
+    map: ClassMap<K>,
+    used: u64,
+}
+
+/// Node states during the search.
+const UNKNOWN: u8 = 0;
+const SATISFIED: u8 = 1;
+const FAILED: u8 = 2;
+
+/// The search over one key width.
+struct Engine<'s, 'a, K> {
+    setup: &'s Setup<'a>,
+    base: ClassMap<K>,
+    cache: Vec<Cached<K>>,
+    budget: usize,
+    clock: u64,
+    checked: usize,
+    work: std::cell::Cell<u64>,
+}
+
+impl<'s, 'a, K: PackedKey> Engine<'s, 'a, K> {
+    fn new(setup: &'s Setup<'a>) -> Engine<'s, 'a, K> {
+        let track = setup.l.is_some();
+        let stats = setup.stats;
+        let mut base = ClassMap::with_capacity(stats.tuples.len(), track);
+        for t in &stats.tuples {
+            let mut key = K::ZERO;
+            for ((&id, &shift), &mask) in t.ids.iter().zip(&setup.shifts).zip(&setup.masks) {
+                key = key.with_field(shift, mask, id);
+            }
+            base.add(key, t.count, &t.sensitive);
+        }
+        let budget = base.weight().saturating_mul(8).max(1 << 18);
+        Engine {
+            setup,
+            base,
+            cache: Vec::new(),
+            budget,
+            clock: 0,
+            checked: 0,
+            work: std::cell::Cell::new(0),
+        }
+    }
+
+    /// The classes of `to` rolled up from `from`'s.
+    fn rollup(&self, src: &ClassMap<K>, from: &[usize], to: &[usize]) -> ClassMap<K> {
+        let s = self.setup;
+        let changes: Vec<(u32, u64, &[u32])> = (0..from.len())
+            .filter_map(|i| {
+                let (a, b) = (from.get(i).copied()?, to.get(i).copied()?);
+                (a != b).then(|| {
+                    (
+                        s.shifts.get(i).copied().unwrap_or(0),
+                        s.masks.get(i).copied().unwrap_or(0),
+                        s.step(i, a, b),
+                    )
+                })
+            })
+            .collect();
+        if changes.is_empty() {
+            return src.clone();
+        }
+        self.work.set(self.work.get() + src.len() as u64);
+        let mut out = ClassMap::with_capacity(src.len(), s.l.is_some());
+        let empty: &[(u32, u64)] = &[];
+        for (j, (&key, &count)) in src.keys.iter().zip(&src.counts).enumerate() {
+            let mut k = key;
+            for &(shift, mask, table) in &changes {
+                let v = k.field(shift, mask);
+                k = k.with_field(shift, mask, table.get(v as usize).copied().unwrap_or(0));
+            }
+            out.add(k, count, src.sensitive.get(j).map_or(empty, Vec::as_slice));
+        }
+        out
+    }
+
+    /// The classes of a node, from the smallest cached map below it.
+    fn classes(&mut self, levels: &[usize]) -> ClassMap<K> {
+        let below = |c: &Cached<K>| c.levels.iter().zip(levels).all(|(a, b)| a <= b);
+        let best = self
+            .cache
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| below(c))
+            .min_by_key(|(_, c)| c.map.len())
+            .map(|(i, _)| i);
+        self.clock += 1;
+        self.checked += 1;
+        let zero = vec![0; levels.len()];
+        match best.and_then(|i| self.cache.get(i).map(|c| (i, c))) {
+            Some((i, c)) if c.map.len() < self.base.len() => {
+                let map = self.rollup(&c.map, &c.levels, levels);
+                if let Some(c) = self.cache.get_mut(i) {
+                    c.used = self.clock;
+                }
+                map
+            }
+            _ => self.rollup(&self.base, &zero, levels),
+        }
+    }
+
+    fn remember(&mut self, levels: Vec<usize>, map: ClassMap<K>) {
+        self.cache.push(Cached {
+            levels,
+            map,
+            used: self.clock,
+        });
+        while self.cache.len() > 256
+            || self.cache.iter().map(|c| c.map.weight()).sum::<usize>() > self.budget
+        {
+            let Some(oldest) = self
+                .cache
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, c)| c.used)
+                .map(|(i, _)| i)
+            else {
+                break;
+            };
+            self.cache.swap_remove(oldest);
+        }
+    }
+
+    /// Whether the node satisfies the model, rows suppressed, classes kept and exact loss.
+    fn analyze(&self, map: &ClassMap<K>, levels: &[usize]) -> Eval {
+        let s = self.setup;
+        let empty: &[(u32, u64)] = &[];
+        let mut suppressed = 0u64;
+        let mut classes = 0u64;
+        let mut squares = 0u128;
+        let mut outliers = Vec::new();
+        for (j, &count) in map.counts.iter().enumerate() {
+            if s.fails(count, map.sensitive.get(j).map_or(empty, Vec::as_slice)) {
+                suppressed = suppressed.saturating_add(count);
+                outliers.push(j);
+            } else {
+                classes += 1;
+                squares += u128::from(count) * u128::from(count);
+            }
+        }
+        let satisfied = suppressed <= s.limit;
+        let loss = if !satisfied {
+            f64::INFINITY
+        } else {
+            match s.metric {
+                Metric::NonUniformEntropy => s.bound(levels),
+                Metric::Discernibility => {
+                    (squares + u128::from(suppressed) * u128::from(s.rows)) as f64
+                }
+                Metric::Loss if suppressed == 0 => s.bound(levels),
+                Metric::Loss => self.loss_with_suppression(map, levels, &outliers),
+            }
+        };
+        Eval {
+            satisfied,
+            suppressed,
+            classes,
+            loss,
+        }
+    }
+
+    /// ARX's Loss when some classes are suppressed: a suppressed row counts as the whole domain.
+    fn loss_with_suppression(
+        &self,
+        map: &ClassMap<K>,
+        levels: &[usize],
+        outliers: &[usize],
+    ) -> f64 {
+        let s = self.setup;
+        let rows = s.rows as f64;
+        let d = levels.len();
+        let parts = (0..d).map(|i| {
+            let level = levels.get(i).copied().unwrap_or(0);
+            let shift = s.shifts.get(i).copied().unwrap_or(0);
+            let mask = s.masks.get(i).copied().unwrap_or(0);
+            let shares: &[u64] = s
+                .domain_rows
+                .get(i)
+                .and_then(|p| p.get(level))
+                .map_or(&[], Vec::as_slice);
+            let domain = s.domain.get(i).copied().unwrap_or(1);
+            let mut extra = 0u128;
+            for &j in outliers {
+                let (Some(&key), Some(&count)) = (map.keys.get(j), map.counts.get(j)) else {
+                    continue;
+                };
+                let share = shares
+                    .get(key.field(shift, mask) as usize)
+                    .copied()
+                    .unwrap_or(0);
+                extra += u128::from(count) * u128::from(domain.saturating_sub(share));
+            }
+            let base = s
+                .share_sum
+                .get(i)
+                .and_then(|p| p.get(level))
+                .copied()
+                .unwrap_or(0);
+            normalize_loss((base + extra) as f64 / domain as f64, rows, domain)
+        });
+        geometric_mean(parts, d)
+    }
+
+    fn evaluate_only(&mut self, node: usize) -> Result<Option<f64>, String> {
+        let levels = self.setup.levels_of(node);
+        let map = self.classes(&levels);
+        let e = self.analyze(&map, &levels);
+        Ok(e.satisfied.then_some(e.loss))
+    }
+
+    /// Best-first search over the static bound with predictive tagging.
+    fn search(&mut self) -> Option<usize> {
+        let s = self.setup;
+        let heights: Vec<usize> = (0..s.size).map(|x| s.levels_of(x).iter().sum()).collect();
+        let bounds: Vec<f64> = (0..s.size).map(|x| s.bound(&s.levels_of(x))).collect();
+        let mut order: Vec<usize> = (0..s.size).collect();
+        let key = |x: usize| {
+            (
+                bounds.get(x).copied().unwrap_or(f64::INFINITY),
+                heights.get(x).copied().unwrap_or(0),
+                x,
+            )
+        };
+        order.sort_unstable_by(|&a, &b| {
+            key(a)
+                .partial_cmp(&key(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let mut state = vec![UNKNOWN; s.size];
+        let mut best: Option<(f64, usize, usize)> = None;
+        for &x in &order {
+            let (bound, _, _) = key(x);
+            if let Some((loss, _, _)) = best {
+                if bound > loss {
+                    break;
+                }
+            }
+            match state.get(x).copied() {
+                Some(FAILED) => continue,
+                Some(SATISFIED) if s.metric_monotone => continue,
+                _ => {}
+            }
+            if self.check(x, &mut state, &mut best) {
+                if s.exact_is_bound {
+                    break;
+                }
+            } else if s.anon_monotone {
+                self.climb(x, &mut state, &mut best);
+            }
+        }
+        best.map(|(_, _, x)| x)
+    }
+
+    /// Evaluates node `x`: tags the lattice, offers it as the best and returns whether it
+    /// satisfies the model.
+    fn check(
+        &mut self,
+        x: usize,
+        state: &mut [u8],
+        best: &mut Option<(f64, usize, usize)>,
+    ) -> bool {
+        let s = self.setup;
+        let levels = s.levels_of(x);
+        let map = self.classes(&levels);
+        let e = self.analyze(&map, &levels);
+        let height = levels.iter().sum();
+        self.remember(levels, map);
+        if e.satisfied {
+            let candidate = (e.loss, height, x);
+            if best.is_none_or(|b| candidate < b) {
+                *best = Some(candidate);
+            }
+        }
+        if s.anon_monotone {
+            self.tag(state, x, if e.satisfied { SATISFIED } else { FAILED });
+        }
+        e.satisfied
+    }
+
+    /// From a failing node, climbs to a maximal failing node above it (binary search along each
+    /// attribute in turn) and tags everything below that as failing: one evaluation then
+    /// settles many nodes (Flash's path search).
+    fn climb(&mut self, x: usize, state: &mut [u8], best: &mut Option<(f64, usize, usize)>) {
+        let s = self.setup;
+        let mut y = x;
+        for (&h, &stride) in s.heights.iter().zip(&s.strides) {
+            let mut lo = (y / stride) % h.max(1);
+            let mut hi = h.saturating_sub(1);
+            let base = y - lo * stride;
+            while lo < hi {
+                let mid = (lo + hi).div_ceil(2);
+                let z = base + mid * stride;
+                let fails = match state.get(z).copied() {
+                    Some(FAILED) => true,
+                    Some(SATISFIED) => false,
+                    _ => !self.check(z, state, best),
+                };
+                if fails {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            y = base + lo * stride;
+        }
+    }
+
+    /// Marks `x` and everything above it (SATISFIED) or below it (FAILED).
+    fn tag(&self, state: &mut [u8], x: usize, value: u8) {
+        let s = self.setup;
+        let mut stack = vec![x];
+        if let Some(c) = state.get_mut(x) {
+            *c = value;
+        }
+        while let Some(node) = stack.pop() {
+            for (&h, &stride) in s.heights.iter().zip(&s.strides) {
+                let level = (node / stride) % h.max(1);
+                let next = if value == SATISFIED {
+                    (level + 1 < h).then(|| node + stride)
+                } else {
+                    (level > 0).then(|| node - stride)
+                };
+                if let Some(n) = next {
+                    if let Some(c) = state.get_mut(n) {
+                        if *c != value {
+                            *c = value;
+                            stack.push(n);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Evaluates every node (depth-first over a spanning tree, each map rolled up from its
+    /// parent's) and returns the best.
+    fn exhaustive(&mut self) -> Option<usize> {
+        let s = self.setup;
+        let mut best: Option<(f64, usize, usize)> = None;
+        let root = vec![0; s.heights.len()];
+        let base = self.base.clone();
+        self.visit(&base, &root, 0, &mut best);
+        best.map(|(_, _, x)| x)
+    }
+
+    fn visit(
+        &mut self,
+        map: &ClassMap<K>,
+        levels: &[usize],
+        first: usize,
+        best: &mut Option<(f64, usize, usize)>,
+    ) {
+        self.checked += 1;
+        let s = self.setup;
+        let e = self.analyze(map, levels);
+        if e.satisfied {
+            let x = s.index_of(levels).unwrap_or(0);
+            let candidate = (e.loss, levels.iter().sum::<usize>(), x);
+            if best.is_none_or(|b| candidate < b) {
+                *best = Some(candidate);
+            }
+        }
+        for i in first..levels.len() {
+            let (Some(&l), Some(&h)) = (levels.get(i), s.heights.get(i)) else {
+                continue;
+            };
+            if l + 1 >= h {
+                continue;
+            }
+            let mut child = levels.to_vec();
+            if let Some(c) = child.get_mut(i) {
+                *c += 1;
+            }
+            let next = self.rollup(map, levels, &child);
+            self.visit(&next, &child, i, best);
+        }
+    }
+
+    /// The solution at node `x`.
+    fn solution(&mut self, x: usize) -> Solution {
+        let s = self.setup;
+        let levels = s.levels_of(x);
+        let checked = self.checked;
+        let map = self.classes(&levels);
+        let e = self.analyze(&map, &levels);
+        let empty: &[(u32, u64)] = &[];
+        let mut outliers = HashSet::new();
+        let mut kept = Vec::new();
+        for (j, (&key, &count)) in map.keys.iter().zip(&map.counts).enumerate() {
+            if s.fails(count, map.sensitive.get(j).map_or(empty, Vec::as_slice)) {
+                let ids: Box<[u32]> = s
+                    .shifts
+                    .iter()
+                    .zip(&s.masks)
+                    .map(|(&shift, &mask)| key.field(shift, mask))
+                    .collect();
+                outliers.insert(ids);
+            } else {
+                kept.push(count);
+            }
+        }
+        Solution {
+            levels,
+            loss: e.loss,
+            metric: s.metric,
+            suppressed: e.suppressed,
+            classes: e.classes,
+            checked,
+            lattice: s.size,
+            outliers,
+            kept,
+        }
+    }
+}
+
+fn run(
+    stats: &Stats,
+    privacy: &Privacy,
+    metric: Metric,
+    exhaustive: bool,
+) -> Result<Solution, String> {
+    let setup = Setup::new(stats, privacy, metric)?;
+    if setup.total_bits <= 64 {
+        run_with::<u64>(&setup, exhaustive)
+    } else {
+        run_with::<u128>(&setup, exhaustive)
+    }
+}
+
+fn run_with<K: PackedKey>(setup: &Setup<'_>, exhaustive: bool) -> Result<Solution, String> {
+    let mut engine = Engine::<K>::new(setup);
+    let best = if exhaustive {
+        engine.exhaustive()
+    } else {
+        engine.search()
+    };
+    eprintln!("WORK {} checked {}", engine.work.get(), engine.checked);
+    let x =
+        best.ok_or("no generalization satisfies the privacy model within the suppression limit")?;
+    Ok(engine.solution(x))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::hierarchy::Hierarchy;
+    use super::*;
+
+    fn rows(list: &[(&str, &str)]) -> Stats {
+        let mut s = Stats::new(
+            vec![
+                Hierarchy::builtin("age").unwrap(),
+                Hierarchy::builtin("sex").unwrap(),
+            ],
+            true,
+        );
+        for (i, (age, sex)) in list.iter().enumerate() {
+            let d = ["a", "b", "c"][i % 3];
+            s.add(&[age, sex], Some(d)).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn pruned_equals_exhaustive_for_every_metric() {
+        let s = rows(&[
+            ("31", "M"),
+            ("32", "F"),
+            ("33", "M"),
+            ("36", "F"),
+            ("37", "M"),
+            ("52", "M"),
+            ("55", "F"),
+            ("58", "F"),
+            ("91", "F"),
+            ("12", "M"),
+        ]);
+        for metric in [
+            Metric::Loss,
+            Metric::Discernibility,
+            Metric::NonUniformEntropy,
+        ] {
+            for k in 1..5 {
+                for supp in [0.0, 0.1, 0.3, 1.0] {
+                    for l in [
+                        None,
+                        Some(LDiversity::Distinct(2)),
+                        Some(LDiversity::Entropy(1.5)),
+                    ] {
+                        let p = Privacy {
+                            k,
+                            l,
+                            max_suppression: supp,
+                        };
+                        let a = search(&s, &p, metric).map(|s| (s.levels, s.loss, s.suppressed));
+                        let b = search_exhaustive(&s, &p, metric)
+                            .map(|s| (s.levels, s.loss, s.suppressed));
+                        assert_eq!(a, b, "{metric:?} k={k} supp={supp} l={l:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_parameters() {
+        let s = rows(&[("31", "M")]);
+        let p = |k, max_suppression| Privacy {
+            k,
+            l: None,
+            max_suppression,
+        };
+        assert!(search(&s, &p(0, 0.0), Metric::Loss).is_err());
+        assert!(search(&s, &p(1, 1.5), Metric::Loss).is_err());
+        assert!(search(&s, &p(2, 0.0), Metric::Loss).is_err());
+        let all = search(&s, &p(2, 1.0), Metric::Loss).unwrap();
+        assert_eq!(all.suppressed, 1);
+        assert_eq!(all.apply(&s, &["31", "M"], None).unwrap(), None);
+    }
+}
