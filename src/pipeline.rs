@@ -486,11 +486,12 @@ impl State {
             }
             Mode::Scan(scanned) => {
                 let mut hierarchies = Vec::with_capacity(plan.quasi.len());
-                for (i, spec) in &plan.quasi {
+                for (i, spec, min_level) in &plan.quasi {
                     let name = headers.get(*i).map_or("", String::as_str);
-                    hierarchies.push(hierarchy(spec).map_err(|e| {
-                        Error::policy(format!("/columns/{name}/hierarchy"), e)
-                    })?);
+                    let h = hierarchy(spec)
+                        .and_then(|h| h.from_level(*min_level))
+                        .map_err(|e| Error::policy(format!("/columns/{name}/hierarchy"), e))?;
+                    hierarchies.push(h);
                 }
                 *scanned = Some(Box::new(Scanned {
                     stats: Stats::new(hierarchies, plan.sensitive.is_some()),
@@ -506,7 +507,7 @@ impl State {
             _ => {}
         }
         self.needed = vec![false; headers.len()];
-        let quasi = plan.quasi.iter().map(|(i, _)| *i);
+        let quasi = plan.quasi.iter().map(|(i, ..)| *i);
         for i in plan
             .outputs
             .iter()
@@ -615,12 +616,12 @@ impl State {
             }
         }
         if let Mode::Apply(anonymized) = &self.mode {
-            let qi: Vec<&str> = plan.quasi.iter().map(|(i, _)| cell(*i)).collect();
+            let qi: Vec<&str> = plan.quasi.iter().map(|(i, ..)| cell(*i)).collect();
             let sensitive = plan.sensitive.map(cell);
             match anonymized.solution.apply(&anonymized.stats, &qi, sensitive) {
                 Ok(Some(values)) => self.generalized = values,
                 Ok(None) => return Ok(RowFate::Suppressed),
-                Err(reason) => return Err((plan.quasi.first().map(|(i, _)| *i), reason)),
+                Err(reason) => return Err((plan.quasi.first().map(|(i, ..)| *i), reason)),
             }
         }
         let mut context = RowContext {
@@ -709,7 +710,7 @@ impl State {
                 .and_then(|&(s, e)| self.text.get(s..e))
                 .unwrap_or_default()
         };
-        let qi: Vec<&str> = plan.quasi.iter().map(|(i, _)| cell(*i)).collect();
+        let qi: Vec<&str> = plan.quasi.iter().map(|(i, ..)| cell(*i)).collect();
         if let Err(reason) = scanned.stats.add(&qi, plan.sensitive.map(cell)) {
             // Undo "written": the second pass rejects this row the same way.
             self.rows.rows_out -= 1;
@@ -721,7 +722,7 @@ impl State {
                     column: plan
                         .quasi
                         .first()
-                        .and_then(|(i, _)| plan.headers.get(*i).cloned()),
+                        .and_then(|(i, ..)| plan.headers.get(*i).cloned()),
                     reason,
                 });
             }
@@ -833,10 +834,10 @@ impl State {
             .iter()
             .zip(&a.solution.levels)
             .zip(&hierarchies)
-            .map(|(((i, _), level), h)| QuasiLevel {
+            .map(|(((i, _, min_level), level), h)| QuasiLevel {
                 column: plan.headers.get(*i).cloned().unwrap_or_default(),
-                level: *level,
-                max_level: h.levels().saturating_sub(1),
+                level: level + min_level,
+                max_level: h.levels().saturating_sub(1) + min_level,
             })
             .collect();
         Some(AnonymizationReport {
@@ -877,4 +878,18 @@ enum Mode {
     Scan(Option<Box<Scanned>>),
     /// Second pass: quasi-identifiers generalized, small classes suppressed.
     Apply(Arc<Anonymized>),
+}
+
+/// Starting a hierarchy above its level 0 (`min_level`).
+trait FromLevel: Sized {
+    fn from_level(self, min_level: usize) -> std::result::Result<Self, String>;
+}
+
+impl FromLevel for Hierarchy {
+    fn from_level(self, min_level: usize) -> std::result::Result<Hierarchy, String> {
+        match min_level {
+            0 => Ok(self),
+            _ => Err("min_level is not supported yet".into()),
+        }
+    }
 }

@@ -227,8 +227,8 @@ pub struct Plan {
     pub missing: Vec<String>,
     /// What an unreadable value does.
     pub on_invalid: OnInvalid,
-    /// Quasi-identifiers, in input order: (column index, hierarchy).
-    pub quasi: Vec<(usize, HierarchySpec)>,
+    /// Quasi-identifiers, in input order: (column index, hierarchy, least level allowed).
+    pub quasi: Vec<(usize, HierarchySpec, usize)>,
     /// The sensitive column of l-diversity.
     pub sensitive: Option<usize>,
 }
@@ -419,7 +419,11 @@ impl Policy {
                 continue;
             };
             match action {
-                Action::Generalize { hierarchy, .. } => quasi.push((i, hierarchy.clone())),
+                Action::Generalize {
+                    hierarchy,
+                    min_level,
+                    ..
+                } => quasi.push((i, hierarchy.clone(), *min_level)),
                 Action::Keep { sensitive: true } if sensitive.is_some() => problems.push((
                     pointer_to_column(header),
                     "only one column can be sensitive".into(),

@@ -106,7 +106,15 @@ pub enum Action {
         /// Always true for now: a generalized column is a quasi-identifier.
         #[serde(default = "yes")]
         quasi_identifier: bool,
+        /// The least generalized level the search may choose (e.g. 1 so that an address is never
+        /// written below its municipality, or a birth date below its month).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        min_level: usize,
     },
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Where a generalization hierarchy comes from.

@@ -132,24 +132,6 @@ impl<K: PackedKey> ClassMap<K> {
         }
     }
 
-    /// Index of the class `key`, if present.
-    pub(crate) fn find(&self, key: K) -> Option<usize> {
-        let mask = self.table.len() - 1;
-        let mut slot = self.slot(key);
-        loop {
-            match self.table.get(slot).copied() {
-                Some(EMPTY) | None => return None,
-                Some(index) => {
-                    let i = index as usize;
-                    if self.keys.get(i) == Some(&key) {
-                        return Some(i);
-                    }
-                    slot = (slot + 1) & mask;
-                }
-            }
-        }
-    }
-
     fn grow(&mut self) {
         let slots = self.table.len().saturating_mul(2);
         self.table = vec![EMPTY; slots];
@@ -206,9 +188,8 @@ mod tests {
         }
         assert_eq!(m.len(), 300);
         assert_eq!(m.counts.iter().sum::<u64>(), 1000);
-        let i = m.find(7).unwrap();
-        assert_eq!(m.keys[i], 7);
+        let i = m.keys.iter().position(|&k| k == 7).unwrap();
+        assert_eq!(m.counts[i], 4);
         assert_eq!(m.sensitive[i].len(), 2);
-        assert_eq!(m.find(300), None);
     }
 }

@@ -551,7 +551,6 @@ struct Engine<'s, 'a, K> {
     budget: usize,
     clock: u64,
     checked: usize,
-    work: std::cell::Cell<u64>,
 }
 
 impl<'s, 'a, K: PackedKey> Engine<'s, 'a, K> {
@@ -574,7 +573,6 @@ impl<'s, 'a, K: PackedKey> Engine<'s, 'a, K> {
             budget,
             clock: 0,
             checked: 0,
-            work: std::cell::Cell::new(0),
         }
     }
 
@@ -596,7 +594,6 @@ impl<'s, 'a, K: PackedKey> Engine<'s, 'a, K> {
         if changes.is_empty() {
             return src.clone();
         }
-        self.work.set(self.work.get() + src.len() as u64);
         let mut out = ClassMap::with_capacity(src.len(), s.l.is_some());
         let empty: &[(u32, u64)] = &[];
         for (j, (&key, &count)) in src.keys.iter().zip(&src.counts).enumerate() {
@@ -970,7 +967,6 @@ fn run_with<K: PackedKey>(setup: &Setup<'_>, exhaustive: bool) -> Result<Solutio
     } else {
         engine.search()
     };
-    eprintln!("WORK {} checked {}", engine.work.get(), engine.checked);
     let x =
         best.ok_or("no generalization satisfies the privacy model within the suppression limit")?;
     Ok(engine.solution(x))
