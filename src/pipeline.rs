@@ -489,7 +489,7 @@ impl State {
                 for (i, spec, min_level) in &plan.quasi {
                     let name = headers.get(*i).map_or("", String::as_str);
                     let h = hierarchy(spec)
-                        .and_then(|h| h.from_level(*min_level))
+                        .and_then(|h| h.starting_at(*min_level))
                         .map_err(|e| Error::policy(format!("/columns/{name}/hierarchy"), e))?;
                     hierarchies.push(h);
                 }
@@ -881,12 +881,12 @@ enum Mode {
 }
 
 /// Starting a hierarchy above its level 0 (`min_level`).
-trait FromLevel: Sized {
-    fn from_level(self, min_level: usize) -> std::result::Result<Self, String>;
+trait StartingAt: Sized {
+    fn starting_at(self, min_level: usize) -> std::result::Result<Self, String>;
 }
 
-impl FromLevel for Hierarchy {
-    fn from_level(self, min_level: usize) -> std::result::Result<Hierarchy, String> {
+impl StartingAt for Hierarchy {
+    fn starting_at(self, min_level: usize) -> std::result::Result<Hierarchy, String> {
         match min_level {
             0 => Ok(self),
             _ => Err("min_level is not supported yet".into()),

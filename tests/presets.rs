@@ -195,7 +195,7 @@ fn tokumei_on_utf8() {
 fn the_scan_catches_a_kept_kana_column() {
     check_with(UTF8, Preset::Kamei, |p| {
         let kana = p.columns.get_index(KANA).unwrap().0.clone();
-        p.columns.insert(kana, deid_kit::action::Action::Keep {});
+        p.columns.insert(kana, deid_kit::action::Action::keep());
     });
 }
 
@@ -204,7 +204,7 @@ fn the_scan_catches_a_kept_kana_column() {
 fn the_scan_catches_a_street_address() {
     check_with(SJIS, Preset::Kamei, |p| {
         let address = p.columns.get_index(ADDRESS).unwrap().0.clone();
-        p.columns.insert(address, deid_kit::action::Action::Keep {});
+        p.columns.insert(address, deid_kit::action::Action::keep());
     });
 }
 

@@ -17,6 +17,12 @@ pub fn into_js(err: crate::Error) -> JsValue {
     if let Some(name) = &position.column_name {
         set(&js, "column", &name.into());
     }
+    if let Some(line) = position.line {
+        set(&js, "line", &(line as f64).into());
+    }
+    if let crate::ErrorKind::Policy { path, .. } = err.kind() {
+        set(&js, "path", &path.into());
+    }
     js.into()
 }
 

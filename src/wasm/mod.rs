@@ -155,6 +155,10 @@ export interface DeidError extends Error {
   row?: number;
   /** Column name, when known. */
   column?: string;
+  /** Line in the input, when known (e.g. an unterminated quote). */
+  line?: number;
+  /** JSON pointer into the policy, for code "policy". */
+  path?: string;
 }
 "#;
 

@@ -16,7 +16,7 @@ test("key file, fingerprint and pseudonym agree with the CLI; nothing leaves the
     const response = await page.goto(s.url);
     assert.match(response.headers()["content-security-policy"], /default-src 'self'/);
     await ready(page, s.url);
-    await page.screenshot({ path: `${SHOTS}01-start.png` });
+    await page.screenshot({ path: `${SHOTS}00-start.png` });
 
     // A new key is offered as a download; the file loads in the CLI with the fingerprint shown.
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#key-new")]);
@@ -25,6 +25,11 @@ test("key file, fingerprint and pseudonym agree with the CLI; nothing leaves the
     assert.match(shown, /^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
     const generatedPath = `${await download.path()}`;
     assert.equal(cli(["fingerprint", "--key", generatedPath]).toString().trim(), shown);
+    assert.equal(await page.textContent("#key-state"), shown);
+    assert.match(await page.textContent("#status"), /鍵ファイル「site-[0-9A-F]{4}\.key」/);
+    // The "check a value" box, opened from the keyboard.
+    await page.focus("#try summary");
+    await page.keyboard.press("Enter");
     await page.fill("#value", "00012345");
     await page.waitForFunction(() => document.querySelector("#pseudonym").textContent.length === 16);
     const withGenerated = await page.textContent("#pseudonym");
@@ -46,21 +51,22 @@ test("key file, fingerprint and pseudonym agree with the CLI; nothing leaves the
     const shot = await page.textContent("#pseudonym");
     assert.equal(shot, cli(["pseudonym", "--key", TEST_KEY, "P-778899"]).toString().trim());
     assert.notEqual(shot, withGenerated);
-    await page.screenshot({ path: `${SHOTS}02-pseudonym.png` });
-    await page.screenshot({ path: `${ROOT}docs/screenshot.png` });
+    await page.screenshot({ path: `${SHOTS}02b-check-value.png` });
 
     // A corrupted key file gives a readable error and keeps the loaded key.
     await page.setInputFiles("#key-file", { name: "bad.key", mimeType: "text/plain", buffer: Buffer.from(readFileSync(TEST_KEY).subarray(0, 60)) });
     await page.waitForFunction(() => document.querySelector("#status").dataset.state === "error");
-    assert.match(await page.textContent("#status"), /key file refused/);
+    assert.match(await page.textContent("#status"), /鍵ファイルが壊れているか、別のファイルです/);
+    assert.match(await page.textContent("#status-detail"), /key file refused/);
     assert.equal(await page.textContent("#fingerprint"), vectors.fingerprint);
 
     // English toggle.
     await page.click("#lang");
     assert.equal(await page.getAttribute("html", "lang"), "en");
-    assert.equal(await page.textContent("#key-heading"), "1. Site key");
+    assert.equal(await page.textContent("#key-heading"), "2. Prepare the key");
+    assert.match(await page.textContent("#status"), /The key file is damaged/);
     await page.click("#lang");
-    assert.equal(await page.textContent("#key-heading"), "1. サイト鍵");
+    assert.equal(await page.textContent("#key-heading"), "2. 鍵を用意する");
 
     // Nothing persisted: no storage, no cookies, no IndexedDB databases.
     const stored = await page.evaluate(async () => ({
