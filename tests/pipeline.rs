@@ -26,6 +26,7 @@ fn run_chunks(
 ) -> Result<(Vec<u8>, deid_kit::Report), deid_kit::Error> {
     let options = SessionOptions {
         opt_out: opt_out.iter().map(|s| s.to_string()).collect(),
+        ..SessionOptions::default()
     };
     let mut s = Session::new(policy, key, options)?;
     let mut out = Vec::new();
@@ -427,7 +428,7 @@ fn session_refuses_use_after_finish_and_needs_a_key() {
     s.push(b"a\n1\n").unwrap();
     s.finish().unwrap();
     assert_eq!(s.push(b"2\n").unwrap_err().kind(), &ErrorKind::Finished);
-    assert_eq!(s.finish().unwrap_err().kind(), &ErrorKind::Finished);
+    assert_eq!(s.finish().err().unwrap().kind(), &ErrorKind::Finished);
 }
 
 #[test]

@@ -62,6 +62,7 @@ pub(crate) struct ClassMap<K> {
     pub(crate) counts: Vec<u64>,
     /// Per class, (sensitive value id, rows); empty when no sensitive column is tracked.
     pub(crate) sensitive: Vec<Vec<(u32, u64)>>,
+    /// Open addressing: indices into `keys`, `EMPTY` for a free cell.
     table: Vec<u32>,
     bits: u32,
     track_sensitive: bool,
@@ -99,45 +100,51 @@ impl<K: PackedKey> ClassMap<K> {
         let mask = self.table.len() - 1;
         let mut slot = self.slot(key);
         loop {
-            match self.table.get(slot).copied() {
-                Some(EMPTY) => {
-                    let index = self.keys.len() as u32;
-                    if let Some(cell) = self.table.get_mut(slot) {
-                        *cell = index;
-                    }
-                    self.keys.push(key);
-                    self.counts.push(count);
-                    if self.track_sensitive {
-                        self.sensitive.push(sensitive.to_vec());
-                    }
-                    return;
+            let Some(cell) = self.table.get_mut(slot) else {
+                return;
+            };
+            if *cell == EMPTY {
+                *cell = self.keys.len() as u32;
+                self.keys.push(key);
+                self.counts.push(count);
+                if self.track_sensitive {
+                    self.sensitive.push(sensitive.to_vec());
                 }
-                Some(index) => {
-                    let i = index as usize;
-                    if self.keys.get(i) == Some(&key) {
-                        if let Some(c) = self.counts.get_mut(i) {
-                            *c = c.saturating_add(count);
-                        }
-                        if self.track_sensitive {
-                            if let Some(dist) = self.sensitive.get_mut(i) {
-                                merge(dist, sensitive);
-                            }
-                        }
-                        return;
-                    }
-                    slot = (slot + 1) & mask;
-                }
-                None => return,
+                return;
             }
+            let i = *cell as usize;
+            if self.keys.get(i) == Some(&key) {
+                if let Some(c) = self.counts.get_mut(i) {
+                    *c = c.saturating_add(count);
+                }
+                if self.track_sensitive {
+                    if let Some(dist) = self.sensitive.get_mut(i) {
+                        merge(dist, sensitive);
+                    }
+                }
+                return;
+            }
+            slot = (slot + 1) & mask;
         }
     }
 
     fn grow(&mut self) {
-        let slots = self.table.len().saturating_mul(2);
+        let slots = self
+            .table
+            .len()
+            .saturating_mul(2)
+            .max(
+                self.keys
+                    .len()
+                    .saturating_mul(2)
+                    .saturating_add(2)
+                    .next_power_of_two(),
+            )
+            .max(16);
         self.table = vec![EMPTY; slots];
         self.bits = slots.trailing_zeros();
         let mask = slots - 1;
-        for (index, key) in self.keys.iter().enumerate() {
+        for (index, &key) in self.keys.iter().enumerate() {
             let mut slot = (key.mix() >> (64 - self.bits)) as usize;
             while let Some(cell) = self.table.get_mut(slot) {
                 if *cell == EMPTY {
@@ -149,9 +156,16 @@ impl<K: PackedKey> ClassMap<K> {
         }
     }
 
-    /// Approximate heap size, for the cache budget.
+    /// Drops the lookup table of a map that is only read from now on (a cached map is only
+    /// iterated); adding to it again rebuilds the table.
+    pub(crate) fn compact(&mut self) {
+        self.table = Vec::new();
+        self.bits = 0;
+    }
+
+    /// Approximate heap size in classes, for the cache budget.
     pub(crate) fn weight(&self) -> usize {
-        self.keys.len() + self.table.len() / 2
+        self.keys.len() + self.table.len() / 2 + self.sensitive.iter().map(Vec::len).sum::<usize>()
     }
 }
 
@@ -191,5 +205,9 @@ mod tests {
         let i = m.keys.iter().position(|&k| k == 7).unwrap();
         assert_eq!(m.counts[i], 4);
         assert_eq!(m.sensitive[i].len(), 2);
+        m.compact();
+        m.add(7, 1, &[]);
+        m.add(1000, 1, &[]);
+        assert_eq!((m.len(), m.counts[i]), (301, 5));
     }
 }

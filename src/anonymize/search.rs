@@ -24,7 +24,9 @@
 //! stops when the bound passes the best loss found. A node found not to satisfy the model marks
 //! all its specializations as failing too, and one that satisfies it marks its generalizations
 //! (the Flash/OLA predictive tagging; sound because the models are monotone: k-anonymity and
-//! distinct l-diversity with or without suppression, entropy l-diversity without). A node's
+//! distinct l-diversity with or without suppression, entropy l-diversity without). From a failing
+//! node the search also climbs, by binary search along each attribute in turn, to a maximal
+//! failing node above it, so that one evaluation settles its whole down-set. A node's
 //! classes are rolled up from the smallest cached class map of a less general node, never from
 //! the rows. The result equals [`search_exhaustive`]'s, which evaluates every node; ties are
 //! broken towards fewer generalization steps, then the lexicographically smallest levels.
@@ -97,7 +99,7 @@ pub struct Solution {
 ///
 /// # Errors
 /// Invalid parameters (k of 0, a suppression share outside 0–1, l-diversity without a tracked
-/// sensitive column), a lattice larger than 2²⁴ nodes, quasi-identifiers with more than 128 bits
+/// sensitive column), a lattice larger than 2²² nodes, quasi-identifiers with more than 128 bits
 /// of distinct values, or no generalization satisfying the model.
 ///
 /// # Example
@@ -109,8 +111,8 @@ pub struct Solution {
 /// }
 /// let privacy = Privacy { k: 2, l: None, max_suppression: 0.0 };
 /// let s = search(&stats, &privacy, Metric::Loss)?;
-/// assert_eq!(s.levels, vec![2]); // 30-39
-/// assert_eq!(s.apply(&stats, &["36"], None)?, Some(vec!["30-39".to_owned()]));
+/// assert_eq!(s.levels, vec![1]); // 5-year bands: 30-34 ×3, 35-39 ×2
+/// assert_eq!(s.apply(&stats, &["36"], None)?, Some(vec!["35-39".to_owned()]));
 /// # Ok::<(), String>(())
 /// ```
 pub fn search(stats: &Stats, privacy: &Privacy, metric: Metric) -> Result<Solution, String> {
@@ -122,6 +124,20 @@ pub fn search(stats: &Stats, privacy: &Privacy, metric: Metric) -> Result<Soluti
 ///
 /// # Errors
 /// As [`search`].
+///
+/// # Example
+/// ```
+/// use deid_kit::anonymize::{search, search_exhaustive, Hierarchy, Metric, Privacy, Stats};
+/// let mut stats = Stats::new(vec![Hierarchy::builtin("age").unwrap()], false);
+/// for age in ["31", "32", "47", "48", "49"] {
+///     stats.add(&[age], None)?;
+/// }
+/// let p = Privacy { k: 2, l: None, max_suppression: 0.0 };
+/// let (a, b) = (search(&stats, &p, Metric::Loss)?, search_exhaustive(&stats, &p, Metric::Loss)?);
+/// assert_eq!((a.levels, a.loss), (b.levels, b.loss));
+/// assert_eq!(b.checked, 5);
+/// # Ok::<(), String>(())
+/// ```
 pub fn search_exhaustive(
     stats: &Stats,
     privacy: &Privacy,
@@ -135,6 +151,19 @@ pub fn search_exhaustive(
 ///
 /// # Errors
 /// As [`search`], and for levels out of range.
+///
+/// # Example
+/// ```
+/// use deid_kit::anonymize::{evaluate, Hierarchy, Metric, Privacy, Stats};
+/// let mut stats = Stats::new(vec![Hierarchy::builtin("sex").unwrap()], false);
+/// for sex in ["男", "男", "女"] {
+///     stats.add(&[sex], None)?;
+/// }
+/// let p = Privacy { k: 2, l: None, max_suppression: 0.0 };
+/// assert_eq!(evaluate(&stats, &p, Metric::Discernibility, &[0])?, None);
+/// assert_eq!(evaluate(&stats, &p, Metric::Discernibility, &[1])?, Some(9.0));
+/// # Ok::<(), String>(())
+/// ```
 pub fn evaluate(
     stats: &Stats,
     privacy: &Privacy,
@@ -199,7 +228,7 @@ impl Solution {
 }
 
 /// Largest lattice searched.
-const MAX_LATTICE: usize = 1 << 24;
+const MAX_LATTICE: usize = 1 << 22;
 
 /// Rounds down to 10 decimals, as ARX does with every per-attribute loss.
 fn round(value: f64) -> f64 {
@@ -269,7 +298,7 @@ impl<'a> Setup<'a> {
             size = size
                 .checked_mul(h.max(1))
                 .filter(|&s| s <= MAX_LATTICE)
-                .ok_or("the lattice is too large (more than 2^24 generalizations)")?;
+                .ok_or("the lattice is too large (more than 2^22 generalizations)")?;
         }
         let mut shifts = Vec::with_capacity(heights.len());
         let mut masks = Vec::with_capacity(heights.len());
@@ -542,6 +571,8 @@ struct Cached<K> {
 const UNKNOWN: u8 = 0;
 const SATISFIED: u8 = 1;
 const FAILED: u8 = 2;
+/// Evaluated and satisfying (its loss has been offered).
+const EVALUATED: u8 = 3;
 
 /// The search over one key width.
 struct Engine<'s, 'a, K> {
@@ -632,7 +663,8 @@ impl<'s, 'a, K: PackedKey> Engine<'s, 'a, K> {
         }
     }
 
-    fn remember(&mut self, levels: Vec<usize>, map: ClassMap<K>) {
+    fn remember(&mut self, levels: Vec<usize>, mut map: ClassMap<K>) {
+        map.compact();
         self.cache.push(Cached {
             levels,
             map,
@@ -770,6 +802,9 @@ impl<'s, 'a, K: PackedKey> Engine<'s, 'a, K> {
             }
             match state.get(x).copied() {
                 Some(FAILED) => continue,
+                // Offered already; with an exact bound nothing later can beat it.
+                Some(EVALUATED) if s.exact_is_bound => break,
+                Some(EVALUATED) => continue,
                 Some(SATISFIED) if s.metric_monotone => continue,
                 _ => {}
             }
@@ -807,6 +842,10 @@ impl<'s, 'a, K: PackedKey> Engine<'s, 'a, K> {
         if s.anon_monotone {
             self.tag(state, x, if e.satisfied { SATISFIED } else { FAILED });
         }
+        if let Some(c) = state.get_mut(x) {
+            // Its loss has been offered: never evaluate it again.
+            *c = if e.satisfied { EVALUATED } else { FAILED };
+        }
         e.satisfied
     }
 
@@ -825,7 +864,7 @@ impl<'s, 'a, K: PackedKey> Engine<'s, 'a, K> {
                 let z = base + mid * stride;
                 let fails = match state.get(z).copied() {
                     Some(FAILED) => true,
-                    Some(SATISFIED) => false,
+                    Some(SATISFIED | EVALUATED) => false,
                     _ => !self.check(z, state, best),
                 };
                 if fails {
@@ -855,7 +894,7 @@ impl<'s, 'a, K: PackedKey> Engine<'s, 'a, K> {
                 };
                 if let Some(n) = next {
                     if let Some(c) = state.get_mut(n) {
-                        if *c != value {
+                        if *c != value && *c != EVALUATED {
                             *c = value;
                             stack.push(n);
                         }
@@ -1031,6 +1070,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn empty_input_and_wide_keys() {
+        let s = Stats::new(vec![Hierarchy::builtin("age").unwrap()], false);
+        let p = Privacy {
+            k: 5,
+            l: None,
+            max_suppression: 0.0,
+        };
+        assert_eq!(search(&s, &p, Metric::Loss).unwrap().levels, vec![0]);
+        // Five attributes of 9,000 values each need 70 bits: the u128 keys.
+        let rows: Vec<Vec<String>> = (0..9000)
+            .map(|i| vec![format!("v{i}"), format!("g{}", i / 2), "*".to_owned()])
+            .collect();
+        let h = Hierarchy::from_rows(&rows).unwrap();
+        let mut s = Stats::new(vec![h; 5], false);
+        for i in 0..9000 {
+            let v = format!("v{i}");
+            s.add(&[&v, &v, &v, &v, &v], None).unwrap();
+        }
+        let p = Privacy { k: 2, ..p };
+        let a = search(&s, &p, Metric::Loss).unwrap();
+        let b = search_exhaustive(&s, &p, Metric::Loss).unwrap();
+        assert_eq!(a.levels, vec![1; 5]);
+        assert_eq!((&a.levels, a.loss), (&b.levels, b.loss));
+        assert_eq!(
+            a.apply(&s, &["v7"; 5], None).unwrap().unwrap()[0],
+            "g3".to_owned()
+        );
     }
 
     #[test]
