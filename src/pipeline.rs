@@ -879,17 +879,3 @@ enum Mode {
     /// Second pass: quasi-identifiers generalized, small classes suppressed.
     Apply(Arc<Anonymized>),
 }
-
-/// Starting a hierarchy above its level 0 (`min_level`).
-trait StartingAt: Sized {
-    fn starting_at(self, min_level: usize) -> std::result::Result<Self, String>;
-}
-
-impl StartingAt for Hierarchy {
-    fn starting_at(self, min_level: usize) -> std::result::Result<Hierarchy, String> {
-        match min_level {
-            0 => Ok(self),
-            _ => Err("min_level is not supported yet".into()),
-        }
-    }
-}

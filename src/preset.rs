@@ -5,14 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::{Action, DateLevel};
+use crate::action::{Action, DateLevel, HierarchySpec};
 use crate::detect::{classify, ColumnKind, Detection};
 use crate::error::{Error, Result};
 use crate::format::csv::{Reader, SyntaxError};
 use crate::format::encoding;
 use crate::ja::address::Level;
 use crate::ja::wareki::Date;
-use crate::policy::{Input, Policy};
+use crate::policy::{Input, MetricName, Policy, PrivacyModel};
 
 /// Which processing standard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,6 +145,18 @@ pub fn suggest(sample: &[u8], preset: Preset, today: Date) -> Result<Policy> {
             },
         );
     }
+    if policy
+        .columns
+        .values()
+        .any(|a| matches!(a, Action::Generalize { .. }))
+    {
+        policy.privacy = Some(PrivacyModel {
+            k: TOKUMEI_PRIVACY.0,
+            l: None,
+            max_suppression: TOKUMEI_PRIVACY.1,
+            metric: MetricName::Loss,
+        });
+    }
     if policy.patient_id.is_none() {
         // Dates cannot be shifted per patient without one: coarsen them instead.
         for action in policy.columns.values_mut() {
@@ -211,12 +223,9 @@ pub fn choose(preset: Preset, kind: ColumnKind) -> (Action, &'static str, &'stat
             "birth date generalized to year and month",
         ),
         BirthDate => (
-            Action::Age {
-                band: Some(5),
-                top_code: Some(90),
-            },
-            "生年月日は5歳刻みの年齢に変換し、90歳以上はまとめる",
-            "birth date turned into a 5-year age band, 90 and over top-coded",
+            generalize("date", 3),
+            "生年月日は準識別子：年以上に丸め、k-匿名性を満たす段階を探索",
+            "birth date is a quasi-identifier: at least cut to the year, coarser if k-anonymity needs it",
         ),
         Age if kamei => (
             Action::keep(),
@@ -224,14 +233,19 @@ pub fn choose(preset: Preset, kind: ColumnKind) -> (Action, &'static str, &'stat
             "age kept under pseudonymization",
         ),
         Age => (
-            Action::TopCode { at: 90 },
-            "90歳以上は特異な記述となりうるため「90+」にまとめる",
-            "ages 90 and over can single a person out: top-coded as 90+",
+            generalize("age", 1),
+            "年齢は準識別子：5歳刻み以上（90歳以上は「90+」）で、k-匿名性を満たす段階を探索",
+            "age is a quasi-identifier: 5-year bands or coarser (90+ top-coded), as k-anonymity needs",
+        ),
+        Sex if kamei => (
+            Action::keep(),
+            "性別はそのまま",
+            "sex kept",
         ),
         Sex => (
-            Action::keep(),
-            "性別はそのまま（匿名加工では準識別子）",
-            "sex kept (a quasi-identifier under anonymization)",
+            generalize("sex", 0),
+            "性別は準識別子：k-匿名性のため必要なら伏せる",
+            "sex is a quasi-identifier: hidden only if k-anonymity needs it",
         ),
         PostalCode if kamei => (
             Action::GeneralizePostal { digits: 3 },
@@ -251,11 +265,9 @@ pub fn choose(preset: Preset, kind: ColumnKind) -> (Action, &'static str, &'stat
             "address cut to the municipality (street and number removed)",
         ),
         Address => (
-            Action::GeneralizeAddress {
-                to: Level::Prefecture,
-            },
-            "住所は都道府県まで",
-            "address cut to the prefecture",
+            generalize("address", 2),
+            "住所は準識別子：都道府県以上（地方、全体）で、k-匿名性を満たす段階を探索",
+            "address is a quasi-identifier: the prefecture or coarser (region, none), as k-anonymity needs",
         ),
         Phone | Email => (
             Action::Drop {},
@@ -325,6 +337,19 @@ pub fn choose(preset: Preset, kind: ColumnKind) -> (Action, &'static str, &'stat
         ),
     }
 }
+
+/// A quasi-identifier for the anonymization search, never below `min_level`.
+fn generalize(hierarchy: &str, min_level: usize) -> Action {
+    Action::Generalize {
+        hierarchy: HierarchySpec::Named(hierarchy.into()),
+        quasi_identifier: true,
+        min_level,
+    }
+}
+
+/// The privacy model of the tokumei preset: 5-anonymity, at most 5 % of rows suppressed,
+/// generalization intensity as the loss (ARX's default).
+pub const TOKUMEI_PRIVACY: (u32, f64) = (5, 0.05);
 
 /// The delimiter of the header line: the most frequent of `,`, tab and `;`.
 pub(crate) fn sniff_delimiter(sample: &[u8]) -> u8 {
@@ -407,9 +432,10 @@ mod tests {
         let action = |c: &str| p.columns[c].name();
         for (column, expected) in [
             ("患者ID", "drop"),
-            ("生年月日", "age"),
+            ("生年月日", "generalize"),
+            ("性別", "generalize"),
             ("〒", "drop"),
-            ("住所", "generalize_address"),
+            ("住所", "generalize"),
             ("保険者番号", "mask"),
             ("受診日", "generalize_date"),
         ] {

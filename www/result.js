@@ -53,16 +53,47 @@ function charts(report) {
     { label: t("result.rowsOut"), value: report.rows.out, cls: "ok" },
     { label: t("result.rowsRejected"), value: report.rows.rejected, cls: "bad" },
     { label: t("result.rowsOptedOut"), value: report.rows.opted_out, cls: "muted" },
+    ...(report.anonymization
+      ? [{ label: t("result.rowsSuppressed"), value: report.rows.suppressed, cls: "muted" }]
+      : []),
   ]);
   const counts = new Map();
   for (const c of report.columns) counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
   const order = [...ACTION_NAMES, ...[...counts.keys()].filter((a) => !ACTION_NAMES.includes(a))];
   const actions = barChart(t("result.chartActions"), order.filter((a) => counts.has(a))
     .map((a) => ({ label: actionLabel(a), value: counts.get(a), cls: `act-${a}` })));
-  return [
+  const figures = [
     h("figure", {}, h("figcaption", {}, t("result.chartRows")), rows),
     h("figure", {}, h("figcaption", {}, t("result.chartActions")), actions),
   ];
+  const an = report.anonymization;
+  if (an) {
+    // Equivalence-class sizes after anonymization: rows in classes of each size (the largest
+    // sizes folded into one bar).
+    const sizes = an.risk_after.class_sizes;
+    const shown = sizes.slice(0, 11).map(([size, classes]) => ({
+      label: t("result.classSize", { size }), value: size * classes, cls: "ok",
+    }));
+    const rest = sizes.slice(11).reduce((n, [size, classes]) => n + size * classes, 0);
+    if (rest) shown.push({ label: t("result.classSizeMore", { size: sizes[11][0] }), value: rest, cls: "ok" });
+    figures.push(h("figure", {}, h("figcaption", {}, t("result.chartClasses")),
+      barChart(t("result.chartClasses"), shown)));
+  }
+  return figures;
+}
+
+/** The levels the anonymization chose, one line per quasi-identifier. */
+function levelsList(report) {
+  const an = report.anonymization;
+  if (!an) return [];
+  const items = an.levels.map((q) => h("li", {}, t("result.level", q)));
+  const risk = t("result.risk", {
+    k: an.risk_after.k,
+    before: (an.risk_before.prosecutor_max * 100).toFixed(1),
+    after: (an.risk_after.prosecutor_max * 100).toFixed(1),
+    suppressed: an.solution.suppressed,
+  });
+  return [h("h3", {}, t("result.levels")), h("ul", { id: "anonymization-levels" }, ...items), h("p", {}, risk)];
 }
 
 function columnsTable(report) {
@@ -100,10 +131,10 @@ export function renderResult(entry) {
   $("result-file").textContent = entry.file.name;
   $("summary").textContent = t("result.summary", {
     in: num(report.rows.in), out: num(report.rows.out), rejected: num(report.rows.rejected), opted_out: num(report.rows.opted_out),
-  });
+  }) + (report.anonymization ? t("result.summarySuppressed", { n: num(report.rows.suppressed) }) : "");
   $("tokens-box").hidden = !tokens;
   if (tokens) $("tokens-warning").textContent = t("result.tokensWarning", { n: num(report.tokens) });
-  $("charts").replaceChildren(...charts(report));
+  $("charts").replaceChildren(...charts(report), ...levelsList(report));
   $("result-facts").replaceChildren(...facts(entry));
   $("result-columns").replaceChildren(columnsTable(report));
   $("result-rejected").replaceChildren(rejectedTable(report));

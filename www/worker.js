@@ -40,6 +40,14 @@ async function sample({ file, policy, bytes }) {
       }
     }
   }
+  // The anonymization's levels are chosen over the whole file: the preview marks those columns.
+  if (p.privacy) {
+    delete p.privacy;
+    for (const [name, rule] of Object.entries(p.columns ?? {})) {
+      if (rule?.action === "generalize") p.columns[name] = { action: "replace", value: ANONYMIZED };
+      else if (rule?.action === "keep") p.columns[name] = { action: "keep" };
+    }
+  }
   const session = new kit.Session(p, keyFile, {});
   try {
     const out = session.push(await head(file, bytes));
@@ -57,9 +65,52 @@ async function sample({ file, policy, bytes }) {
   }
 }
 
+/** Marks, in the before → after preview, a value the anonymization search will choose. */
+const ANONYMIZED = "（k-匿名化）";
+
+/** Throws the cancel error when the user pressed cancel. */
+async function stopIfCancelled(reader) {
+  if (cancelled) {
+    await reader.cancel();
+    throw Object.assign(new Error("cancelled"), { code: "cancelled" });
+  }
+}
+
+/** 匿名加工's first pass: the whole file through a scan session; returns the search's result. */
+async function scan(file, policy, options, id) {
+  const session = kit.Session.scan(policy, keyFile, options);
+  const reader = file.stream().getReader();
+  let bytes = 0;
+  let lastPost = 0;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      await stopIfCancelled(reader);
+      if (done) break;
+      session.push(value);
+      bytes += value.length;
+      const now = performance.now();
+      if (now - lastPost > 100) {
+        lastPost = now;
+        self.postMessage({ id, progress: { bytes, total: file.size * 2, rows: session.rowsIn, pass: 1 } });
+      }
+    }
+    return session.finishScan();
+  } finally {
+    session.free();
+  }
+}
+
 async function run({ file, policy, optOut }, id) {
   cancelled = false;
-  const session = new kit.Session(policy, keyFile, { optOut: optOut ?? [] });
+  const options = { optOut: optOut ?? [] };
+  const anonymizing = Boolean((typeof policy === "string" ? JSON.parse(policy) : policy).privacy);
+  const anonymization = anonymizing ? await scan(file, policy, options, id) : null;
+  const session = anonymization
+    ? kit.Session.withAnonymization(policy, keyFile, options, anonymization)
+    : new kit.Session(policy, keyFile, options);
+  const offset = anonymizing ? file.size : 0;
+  const total = anonymizing ? file.size * 2 : file.size;
   const reader = file.stream().getReader();
   let blob = new Blob([]);
   let parts = [];
@@ -69,10 +120,7 @@ async function run({ file, policy, optOut }, id) {
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (cancelled) {
-        await reader.cancel();
-        throw Object.assign(new Error("cancelled"), { code: "cancelled" });
-      }
+      await stopIfCancelled(reader);
       if (done) break;
       const out = session.push(value);
       bytes += value.length;
@@ -86,16 +134,17 @@ async function run({ file, policy, optOut }, id) {
       const now = performance.now();
       if (now - lastPost > 100) {
         lastPost = now;
-        self.postMessage({ id, progress: { bytes, total: file.size, rows: session.rowsIn } });
+        self.postMessage({ id, progress: { bytes: offset + bytes, total, rows: session.rowsIn } });
       }
     }
     const { tail, report, tokens } = session.finish();
     parts.push(tail);
     blob = new Blob([blob, ...parts], { type: "text/csv" });
-    self.postMessage({ id, progress: { bytes, total: file.size, rows: session.rowsIn } });
+    self.postMessage({ id, progress: { bytes: offset + bytes, total, rows: session.rowsIn } });
     return { blob, report, tokens: tokens ?? null };
   } finally {
     session.free();
+    anonymization?.free();
   }
 }
 

@@ -24,6 +24,14 @@ pub enum Hierarchy {
     List(ListHierarchy),
     /// A built-in functional hierarchy.
     Builtin(Builtin),
+    /// Another hierarchy without its lowest levels (a policy's `min_level`): the search never
+    /// chooses a level below `skip`.
+    Above {
+        /// The whole hierarchy.
+        inner: Box<Hierarchy>,
+        /// Levels left out at the bottom.
+        skip: usize,
+    },
 }
 
 /// A hierarchy given as rows: each row holds a value and its generalization at every level.
@@ -215,6 +223,34 @@ impl Hierarchy {
         match self {
             Hierarchy::List(h) => h.rows.first().map_or(0, Vec::len),
             Hierarchy::Builtin(b) => b.levels(),
+            Hierarchy::Above { inner, skip } => inner.levels().saturating_sub(*skip),
+        }
+    }
+
+    /// The hierarchy from `level` up: its level 0 is this one's `level` (for `min_level`).
+    ///
+    /// # Errors
+    /// When `level` is not below the top level.
+    ///
+    /// # Example
+    /// ```
+    /// use deid_kit::anonymize::Hierarchy;
+    /// let h = Hierarchy::builtin("date").unwrap().starting_at(1)?;
+    /// assert_eq!(h.levels(), 4);
+    /// assert_eq!(h.generalize("昭和33年3月14日", 0)?, "1958-03");
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn starting_at(self, level: usize) -> Result<Hierarchy, String> {
+        match level {
+            0 => Ok(self),
+            n if n + 1 < self.levels() => Ok(Hierarchy::Above {
+                inner: Box::new(self),
+                skip: n,
+            }),
+            n => Err(format!(
+                "min_level {n} leaves no level to choose (the hierarchy has {} levels)",
+                self.levels()
+            )),
         }
     }
 
@@ -247,12 +283,20 @@ impl Hierarchy {
                 .cloned()
                 .ok_or_else(|| "value is not in the hierarchy".to_owned()),
             Hierarchy::Builtin(b) => b.path(value),
+            Hierarchy::Above { inner, skip } => {
+                let mut path = inner.path(value)?;
+                Ok(path.split_off((*skip).min(path.len())))
+            }
         }
     }
 
     /// For a list hierarchy: how many of its rows have each value at each level (ARX's domain
     /// shares for the Loss metric); `None` for a built-in one.
     pub(crate) fn row_counts(&self) -> Option<(usize, Vec<HashMap<&str, u64>>)> {
+        if let Hierarchy::Above { inner, skip } = self {
+            let (rows, mut counts) = inner.row_counts()?;
+            return Some((rows, counts.split_off((*skip).min(counts.len()))));
+        }
         let Hierarchy::List(h) = self else {
             return None;
         };
