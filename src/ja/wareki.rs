@@ -344,6 +344,11 @@ pub enum Style {
 pub fn format(date: Date, style: Style) -> Option<String> {
     let (era, year) = date.era()?;
     let (month, day) = (date.month, date.day);
+    // Era years have at most three digits (令和 reaches 999 in 3017); later dates are not 和暦
+    // anyone writes, and `parse` would not read them back.
+    if year > 999 {
+        return None;
+    }
     match style {
         Style::Kanji if year == 1 => Some(format!("{}元年{month}月{day}日", era.name())),
         Style::Kanji => Some(format!("{}{year}年{month}月{day}日", era.name())),

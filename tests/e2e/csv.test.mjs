@@ -86,7 +86,7 @@ test("full run on Shift_JIS files: plan changed and saved, downloads equal the C
       cli(["apply", "--policy", plan.path, "--key", TEST_KEY, "--in", file, "--out", cliOut]);
       assert.ok(out.bytes.equals(readFileSync(cliOut)), `browser and CLI outputs differ for ${file}`);
       const report = JSON.parse((await downloadOf(page, "#download-report")).bytes.toString("utf8"));
-      assert.deepEqual(report.rows, { in: expectedRows[file], out: expectedRows[file], rejected: 0, opted_out: 0 });
+      assert.deepEqual(report.rows, { in: expectedRows[file], out: expectedRows[file], rejected: 0, opted_out: 0, suppressed: 0 });
       assert.equal(report.input.encoding, "shift_jis");
       assert.equal(report.output.encoding, "shift_jis");
       assert.equal(report.key_fingerprint, vectors.fingerprint);
