@@ -44,3 +44,8 @@ fn node_session_errors_are_deid_errors_with_paths_and_rows() {
 fn node_suggest_and_preview_match_native() {
     wasm_cases::suggest_and_preview_match_native();
 }
+
+#[wasm_bindgen_test]
+fn node_anonymization_two_passes() {
+    wasm_cases::anonymization_two_passes();
+}

@@ -21,11 +21,12 @@ test("匿名加工 equals the CLI; a saved plan loads back as it was saved", asy
     const { page } = s;
     await ready(page, s.url);
     await chooseFiles(page, SAMPLE);
-    // 匿名加工 needs no key: IDs are dropped, birth dates become age bands.
+    // 匿名加工 needs no key: IDs are dropped; birth date, sex and address are quasi-identifiers
+    // whose level the k-anonymity search chooses over the whole file.
     await choosePreset(page, "tokumei");
     assert.equal(await page.inputValue(actionSelect("患者ID")), "drop");
-    assert.equal(await page.inputValue(actionSelect("生年月日")), "age");
-    assert.match(await page.textContent(`${rowOf("生年月日")} .after`), /^\d+-\d+$|^\d+\+$/);
+    assert.equal(await page.inputValue(actionSelect("生年月日")), "generalize");
+    assert.equal(await page.textContent(`${rowOf("生年月日")} .after`), "（k-匿名化）");
     assert.deepEqual(await page.locator("#run-needs-list li").allTextContents(), []);
     await setAction(page, "住所", "drop");
     const plan = await downloadOf(page, "#plan-save");
@@ -34,6 +35,10 @@ test("匿名加工 equals the CLI; a saved plan loads back as it was saved", asy
     cli(["apply", "--policy", plan.path, "--in", SAMPLE, "--out", `${dir}/tokumei.csv`]);
     assert.ok(out.bytes.equals(readFileSync(`${dir}/tokumei.csv`)), "browser and CLI outputs differ (tokumei)");
     assert.ok(!sjis(out.bytes).includes("田中"), "no name in the output");
+    // The result shows the levels the search chose and the class-size chart.
+    assert.equal(await page.locator("#anonymization-levels li").count(), 2);
+    assert.match(await page.textContent("#anonymization-levels"), /生年月日/);
+    assert.ok(await page.locator("#charts figure").count() >= 3);
 
     // Another preset replaces the plan; loading the saved one brings it back, marked as changed.
     await choosePreset(page, "kamei");
@@ -43,9 +48,9 @@ test("匿名加工 equals the CLI; a saved plan loads back as it was saved", asy
     await waitForSample(page);
     assert.equal(await page.isChecked("#preset-tokumei"), true);
     assert.equal(await page.inputValue(actionSelect("住所")), "drop");
-    assert.equal(await page.inputValue(actionSelect("生年月日")), "age");
+    assert.equal(await page.inputValue(actionSelect("生年月日")), "generalize");
     assert.match(await page.textContent(`${rowOf("住所")} th`), /変更済み/);
-    assert.match(await page.textContent(`${rowOf("住所")} .reason`), /利用者が変更しました（提案：住所を丸める）/);
+    assert.match(await page.textContent(`${rowOf("住所")} .reason`), /利用者が変更しました（提案：一般化（k-匿名化））/);
     assert.equal(await page.textContent(`${rowOf("住所")} .after`), "（削除）");
 
     // A damaged plan file is refused with a readable message; the loaded plan stays.
