@@ -5,43 +5,17 @@
 //!
 //! `cargo bench --bench anonymize`; skipped with a note when the data directory is missing.
 
-use std::path::PathBuf;
-
 use criterion::{criterion_group, criterion_main, Criterion};
-use deid_kit::anonymize::{search, Hierarchy, Metric, Privacy, Stats};
+use deid_kit::anonymize::{search, Metric, Privacy, Stats};
 
-const COLUMNS: [&str; 9] = [
-    "sex",
-    "age",
-    "race",
-    "marital-status",
-    "education",
-    "native-country",
-    "workclass",
-    "occupation",
-    "salary-class",
-];
+#[path = "../tests/support/adult.rs"]
+mod adult;
 
 /// First-pass statistics of adult with all 9 columns as quasi-identifiers.
 fn adult() -> Option<Stats> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/arx-adult");
-    let text = std::fs::read_to_string(dir.join("adult.csv")).ok()?;
-    let hierarchies = COLUMNS
-        .iter()
-        .map(|c| {
-            let h = std::fs::read_to_string(dir.join(format!("adult_hierarchy_{c}.csv"))).ok()?;
-            Hierarchy::from_arx_csv(&h).ok()
-        })
-        .collect::<Option<Vec<_>>>()?;
-    let mut stats = Stats::new(hierarchies, false);
-    for line in text.lines().skip(1) {
-        let line = line.trim_end_matches('\r');
-        if !line.is_empty() {
-            let qi: Vec<&str> = line.split(';').collect();
-            stats.add(&qi, None).ok()?;
-        }
-    }
-    Some(stats)
+    let dir = adult::dir()?;
+    let all: Vec<usize> = (0..adult::COLUMNS.len()).collect();
+    Some(adult::stats(&dir, &adult::records(&dir), &all, None))
 }
 
 fn bench(c: &mut Criterion) {
