@@ -76,25 +76,36 @@ async function stopIfCancelled(reader) {
   }
 }
 
-/** 匿名加工's first pass: the whole file through a scan session; returns the search's result. */
-async function scan(file, policy, options, id) {
-  const session = kit.Session.scan(policy, keyFile, options);
+/**
+ * Streams `file` through `session.push`, handing each output to `onOutput`, posting progress
+ * (bytes counted from `offset` of `total`) and stopping when the user cancels.
+ */
+async function pump(file, session, id, { offset = 0, total = file.size, onOutput = null } = {}) {
   const reader = file.stream().getReader();
   let bytes = 0;
   let lastPost = 0;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      await stopIfCancelled(reader);
-      if (done) break;
-      session.push(value);
-      bytes += value.length;
-      const now = performance.now();
-      if (now - lastPost > 100) {
-        lastPost = now;
-        self.postMessage({ id, progress: { bytes, total: file.size * 2, rows: session.rowsIn, pass: 1 } });
-      }
+  const post = () => self.postMessage({ id, progress: { bytes: offset + bytes, total, rows: session.rowsIn } });
+  for (;;) {
+    const { value, done } = await reader.read();
+    await stopIfCancelled(reader);
+    if (done) break;
+    const out = session.push(value);
+    onOutput?.(out);
+    bytes += value.length;
+    const now = performance.now();
+    if (now - lastPost > 100) {
+      lastPost = now;
+      post();
     }
+  }
+  post();
+}
+
+/** 匿名加工's first pass: the whole file through a scan session; returns the search's result. */
+async function scan(file, policy, options, id) {
+  const session = kit.Session.scan(policy, keyFile, options);
+  try {
+    await pump(file, session, id, { total: file.size * 2 });
     return session.finishScan();
   } finally {
     session.free();
@@ -109,38 +120,27 @@ async function run({ file, policy, optOut }, id) {
   const session = anonymization
     ? kit.Session.withAnonymization(policy, keyFile, options, anonymization)
     : new kit.Session(policy, keyFile, options);
-  const offset = anonymizing ? file.size : 0;
-  const total = anonymizing ? file.size * 2 : file.size;
-  const reader = file.stream().getReader();
   let blob = new Blob([]);
   let parts = [];
   let held = 0;
-  let bytes = 0;
-  let lastPost = 0;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      await stopIfCancelled(reader);
-      if (done) break;
-      const out = session.push(value);
-      bytes += value.length;
-      parts.push(out);
-      held += out.length;
-      if (held > FOLD_BYTES) {
-        blob = new Blob([blob, ...parts]);
-        parts = [];
-        held = 0;
-      }
-      const now = performance.now();
-      if (now - lastPost > 100) {
-        lastPost = now;
-        self.postMessage({ id, progress: { bytes: offset + bytes, total, rows: session.rowsIn } });
-      }
+  const onOutput = (out) => {
+    parts.push(out);
+    held += out.length;
+    if (held > FOLD_BYTES) {
+      blob = new Blob([blob, ...parts]);
+      parts = [];
+      held = 0;
     }
+  };
+  try {
+    await pump(file, session, id, {
+      offset: anonymizing ? file.size : 0,
+      total: anonymizing ? file.size * 2 : file.size,
+      onOutput,
+    });
     const { tail, report, tokens } = session.finish();
     parts.push(tail);
     blob = new Blob([blob, ...parts], { type: "text/csv" });
-    self.postMessage({ id, progress: { bytes: offset + bytes, total, rows: session.rowsIn } });
     return { blob, report, tokens: tokens ?? null };
   } finally {
     session.free();
