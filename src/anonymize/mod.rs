@@ -32,6 +32,7 @@ mod classes;
 mod hierarchy;
 mod risk;
 mod search;
+mod setup;
 mod stats;
 
 pub use hierarchy::{region_of, Builtin, Hierarchy, ListHierarchy, SUPPRESSED};
