@@ -33,6 +33,7 @@ pub mod action;
 pub mod anonymize;
 pub mod detect;
 pub mod error;
+pub mod fhir;
 pub mod format;
 pub mod ja;
 pub mod key;
