@@ -58,7 +58,14 @@ pub struct Policy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<PrivacyModel>,
     /// One action per column, by header name. Columns not named here are dropped.
+    #[serde(default)]
     pub columns: IndexMap<String, Action>,
+    /// FHIR input (`input.format` ndjson, bundle or auto): one action per element, addressed by
+    /// a FHIRPath-subset expression (`Patient.name`, `nodesByType('HumanName')`). Rules apply in
+    /// order and the first one selecting a node (or one of its ancestors) decides it; elements
+    /// no rule covers are removed (fail closed). See [`crate::fhir`].
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub paths: IndexMap<String, Action>,
     /// What `suggest` detected in each column and why it chose the action (informational; the
     /// engine does not read it, the report repeats it).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
@@ -111,7 +118,8 @@ pub enum MetricName {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
-    /// Only `csv` for now.
+    /// `csv` (default), `ndjson` (FHIR Bulk Data: one resource per line), `bundle` (one FHIR
+    /// Bundle) or `auto` (a file starting with `{` is FHIR, anything else CSV).
     #[serde(default = "csv")]
     pub format: String,
     /// `auto`, or an encoding label (`utf-8`, `shift_jis`, `cp932`, `euc-jp`).
@@ -312,7 +320,23 @@ impl Policy {
 
     /// Whether any action needs the site key.
     pub fn needs_key(&self) -> bool {
-        self.columns.values().any(Action::needs_key)
+        self.columns
+            .values()
+            .chain(self.paths.values())
+            .any(Action::needs_key)
+    }
+
+    /// Whether the input is FHIR for sure (`ndjson` or `bundle`); `auto` is decided by the
+    /// session from the first bytes.
+    pub fn is_fhir(&self) -> bool {
+        matches!(self.input.format.as_str(), "ndjson" | "bundle")
+    }
+
+    /// Whether a run takes two passes over the input (the first is [`crate::Session::scan`]):
+    /// an anonymization (statistics first) or FHIR (the patients' identities and links first,
+    /// wherever their Patient resources are in the file).
+    pub fn needs_scan(&self) -> bool {
+        self.privacy.is_some() || self.is_fhir()
     }
 
     /// The settings that do not depend on the header.
@@ -320,8 +344,14 @@ impl Policy {
     /// # Errors
     /// A policy error naming the bad setting.
     pub fn settings(&self) -> Result<Settings> {
-        if self.input.format != "csv" {
-            return Err(Error::policy("/input/format", "only \"csv\" is supported"));
+        if !matches!(
+            self.input.format.as_str(),
+            "csv" | "ndjson" | "bundle" | "auto"
+        ) {
+            return Err(Error::policy(
+                "/input/format",
+                "use csv, ndjson, bundle or auto",
+            ));
         }
         if !self.input.header {
             return Err(Error::policy(

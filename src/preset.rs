@@ -85,6 +85,11 @@ const SAMPLE_ROWS: usize = 500;
 /// # Ok::<(), deid_kit::Error>(())
 /// ```
 pub fn suggest(sample: &[u8], preset: Preset, today: Date) -> Result<Policy> {
+    // FHIR (NDJSON or a Bundle): the JP Core policy; a sample cut inside its first line is a
+    // one-line Bundle more often than an NDJSON line of over 256 KiB.
+    if let Some(Some(format)) = crate::fhir::sniff(sample, true) {
+        return Ok(crate::fhir::preset::policy(preset, format, today));
+    }
     let detected = encoding::detect(sample, false).map_err(Error::input)?;
     let body = sample.get(detected.bom..).unwrap_or_default();
     let delimiter = sniff_delimiter(body);
@@ -117,6 +122,7 @@ pub fn suggest(sample: &[u8], preset: Preset, today: Date) -> Result<Policy> {
         opt_out: Default::default(),
         privacy: None,
         columns: Default::default(),
+        paths: Default::default(),
         detected: Default::default(),
     };
     for (i, header) in headers.iter().enumerate() {

@@ -37,6 +37,27 @@ pub struct Report {
     /// The anonymization (匿名加工), when the policy has a privacy model.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymization: Option<crate::pipeline::AnonymizationReport>,
+    /// FHIR input: resources by type, elements removed, the patient index. With it, `rows`
+    /// counts resources and `columns` lists the policy's `paths` rules (values = elements each
+    /// rule decided).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fhir: Option<FhirReport>,
+}
+
+/// The FHIR section of a report: counts and paths, never a value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FhirReport {
+    /// `ndjson` or `bundle`.
+    pub format: String,
+    /// Resources written, by type.
+    pub resources: std::collections::BTreeMap<String, u64>,
+    /// Elements removed because no rule covers them (fail closed), by path
+    /// (`Patient.maritalStatus`), with how many were removed.
+    pub removed: std::collections::BTreeMap<String, u64>,
+    /// Patients in the first pass's index.
+    pub patients: u64,
+    /// Heap bytes the patient index held, roughly.
+    pub index_bytes: u64,
 }
 
 /// One side of the run.

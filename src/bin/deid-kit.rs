@@ -64,7 +64,8 @@ enum Command {
         /// The input CSV.
         input: PathBuf,
     },
-    /// De-identify a CSV file with a policy (or a preset), streaming.
+    /// De-identify a CSV file or a FHIR export (NDJSON, Bundle) with a policy (or a preset),
+    /// streaming.
     Apply {
         /// The policy (JSON).
         #[arg(long, required_unless_present = "preset", conflicts_with = "preset")]
@@ -317,13 +318,14 @@ fn apply(
     let key = key.map(load_key).transpose()?;
     let mut options = SessionOptions {
         opt_out: opt_out.map(read_id_list).transpose()?.unwrap_or_default(),
-        anonymization: None,
+        ..SessionOptions::default()
     };
-    if policy_doc.privacy.is_some() {
-        // 匿名加工 takes two passes: statistics of the quasi-identifiers, then the output.
+    if policy_doc.needs_scan() {
+        // 匿名加工 takes two passes: statistics of the quasi-identifiers, then the output; FHIR
+        // too: the patients (identities, opt-outs) first, wherever their Patient resources are.
         if input == Path::new("-") {
             return Err(
-                "an anonymizing policy (privacy) reads the input twice: give a file, not stdin"
+                "an anonymizing (privacy) or FHIR policy reads the input twice: give a file, not stdin"
                     .into(),
             );
         }
@@ -343,13 +345,17 @@ fn apply(
             scan.push_into(chunk, &mut ignored)
                 .map_err(|e| e.to_string())?;
         }
-        let scanned = scan
+        let mut scanned = scan
             .finish()
             .map_err(|e| e.to_string())?
             .scanned
             .ok_or("the first pass found no quasi-identifiers")?;
-        let anonymized = anonymize(&policy_doc, scanned).map_err(|e| e.to_string())?;
-        eprintln!(
+        if let Some(patients) = scanned.patients.take() {
+            options.patients = Some(std::sync::Arc::new(patients));
+        }
+        if policy_doc.privacy.is_some() {
+            let anonymized = anonymize(&policy_doc, scanned).map_err(|e| e.to_string())?;
+            eprintln!(
             "anonymization: levels {:?}, {} rows suppressed, {} classes, {} of {} transformations checked in {:.2} s",
             anonymized.solution.levels,
             anonymized.solution.suppressed,
@@ -358,7 +364,8 @@ fn apply(
             anonymized.solution.lattice,
             started.elapsed().as_secs_f64()
         );
-        options.anonymization = Some(std::sync::Arc::new(anonymized));
+            options.anonymization = Some(std::sync::Arc::new(anonymized));
+        }
     }
     let mut session =
         Session::new(&policy_doc, key.as_ref(), options).map_err(|e| e.to_string())?;
@@ -411,8 +418,13 @@ fn apply(
     } else {
         String::new()
     };
+    let unit = if r.fhir.is_some() {
+        "resources"
+    } else {
+        "rows"
+    };
     eprintln!(
-        "rows in {}, out {}, rejected {}, opted out {}{suppressed}{}",
+        "{unit} in {}, out {}, rejected {}, opted out {}{suppressed}{}",
         r.rows.rows_in,
         r.rows.rows_out,
         r.rows.rejected,

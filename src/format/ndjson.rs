@@ -187,7 +187,8 @@ mod tests {
 
     #[test]
     fn every_split_point_gives_the_same_lines() {
-        let input = "\u{feff}{\"n\":\"山田\\n太郎\"}\r\n\r\n{\"x\":\"ｶﾅ\"}\n   \n{\"y\":1}".as_bytes();
+        let input =
+            "\u{feff}{\"n\":\"山田\\n太郎\"}\r\n\r\n{\"x\":\"ｶﾅ\"}\n   \n{\"y\":1}".as_bytes();
         let whole = lines(&mut Reader::new(), &[input]);
         assert_eq!(whole.len(), 3);
         assert_eq!(whole[0].0, 1);

@@ -93,6 +93,9 @@ pub struct Scanned {
     pub stats: Stats,
     /// Counts of values per kept column, for rare values.
     pub rare: RareCounter,
+    /// FHIR input: the patients the first pass found (identities, opt-outs, Bundle URLs), for
+    /// `SessionOptions::patients`.
+    pub patients: Option<crate::fhir::PatientIndex>,
 }
 
 /// A hierarchy from the policy: a built-in name or inline rows (file paths are read by the

@@ -35,6 +35,8 @@ pub struct SessionOptions {
     pub opt_out: Vec<String>,
     /// The result of the first pass, for a policy with a privacy model (匿名加工).
     pub anonymization: Option<Arc<Anonymized>>,
+    /// FHIR input: the patient index of the first pass ([`Session::scan`] → `Finished.scanned`).
+    pub patients: Option<Arc<crate::fhir::PatientIndex>>,
 }
 
 /// What [`Session::finish`] returns.
@@ -71,6 +73,20 @@ pub struct Session {
     reader: csv::Reader,
     state: State,
     done: bool,
+    fhir: Fhir,
+}
+
+/// Whether the input is FHIR (NDJSON or a Bundle), handled by [`crate::fhir::Session`].
+enum Fhir {
+    /// CSV.
+    Off,
+    /// `input.format` auto: the first bytes decide.
+    Undecided {
+        pending: Vec<u8>,
+        scan: bool,
+        options: SessionOptions,
+    },
+    On(Box<crate::fhir::Session>),
 }
 
 struct State {
@@ -152,7 +168,29 @@ impl Session {
             .map(|id| normalize::patient_id(id, strip))
             .filter(|id| !id.is_empty())
             .collect();
-        if !opt_out.is_empty() && policy.patient_id.is_none() {
+        let fhir = match policy.input.format.as_str() {
+            "ndjson" | "bundle" => {
+                let format = if policy.input.format == "ndjson" {
+                    crate::fhir::Format::Ndjson
+                } else {
+                    crate::fhir::Format::Bundle
+                };
+                Fhir::On(Box::new(fhir_session(
+                    policy,
+                    key,
+                    format,
+                    matches!(mode, Mode::Scan(_)),
+                    &options,
+                )?))
+            }
+            "auto" => Fhir::Undecided {
+                pending: Vec::new(),
+                scan: matches!(mode, Mode::Scan(_)),
+                options: options.clone(),
+            },
+            _ => Fhir::Off,
+        };
+        if !opt_out.is_empty() && policy.patient_id.is_none() && policy.input.format == "csv" {
             return Err(Error::policy(
                 "/patient_id",
                 "an opt-out list needs the policy's patient_id column to match on",
@@ -198,6 +236,7 @@ impl Session {
                 line: Vec::new(),
             },
             done: false,
+            fhir,
         })
     }
 
@@ -226,7 +265,10 @@ impl Session {
 
     /// Row counts so far (for progress displays).
     pub fn rows(&self) -> Rows {
-        self.state.rows
+        match &self.fhir {
+            Fhir::On(session) => session.rows(),
+            _ => self.state.rows,
+        }
     }
 
     /// Ends the input: returns the last output bytes, the report and, when the policy tokenizes,
@@ -241,6 +283,20 @@ impl Session {
         self.done = true;
         let mut tail = Vec::new();
         self.feed(&[], true, &mut tail)?;
+        if let Fhir::On(session) = &mut self.fhir {
+            let (more, report, tokens, patients) = session.finish()?;
+            tail.extend(more);
+            return Ok(Finished {
+                tail,
+                report,
+                tokens,
+                scanned: patients.map(|p| Scanned {
+                    stats: Stats::new(Vec::new(), false),
+                    rare: RareCounter::new(),
+                    patients: Some(p),
+                }),
+            });
+        }
         if self.state.plan.is_none() {
             return Err(Error::input("the input is empty: there is no header row"));
         }
@@ -262,6 +318,44 @@ impl Session {
     }
 
     fn feed(&mut self, chunk: &[u8], last: bool, out: &mut Vec<u8>) -> Result<()> {
+        if let Fhir::Undecided {
+            pending,
+            scan,
+            options,
+        } = &mut self.fhir
+        {
+            pending.extend_from_slice(chunk);
+            let Some(format) = crate::fhir::sniff(pending, last) else {
+                return Ok(());
+            };
+            let pending = std::mem::take(pending);
+            self.fhir = match format {
+                Some(format) => Fhir::On(Box::new(fhir_session(
+                    &self.state.policy,
+                    self.state.key.as_ref(),
+                    format,
+                    *scan,
+                    options,
+                )?)),
+                None if !self.state.opt_out.is_empty()
+                    && self.state.policy.patient_id.is_none() =>
+                {
+                    return Err(Error::policy(
+                        "/patient_id",
+                        "an opt-out list needs the policy's patient_id column to match on",
+                    ))
+                }
+                None => Fhir::Off,
+            };
+            return self.feed(&pending, last, out);
+        }
+        if let Fhir::On(session) = &mut self.fhir {
+            // The end of the input is the FHIR session's own `finish`.
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            return session.push_into(chunk, out);
+        }
         let state = &mut self.state;
         state.input_sha.update(chunk);
         state.input_bytes += chunk.len() as u64;
@@ -284,6 +378,27 @@ impl Session {
         state.output_sha.update(written);
         state.output_bytes += written.len() as u64;
         result
+    }
+}
+
+/// The FHIR session for a policy and the host's options.
+fn fhir_session(
+    policy: &Policy,
+    key: Option<&SiteKey>,
+    format: crate::fhir::Format,
+    scan: bool,
+    options: &SessionOptions,
+) -> Result<crate::fhir::Session> {
+    if scan {
+        crate::fhir::Session::scan(policy, key, format, &options.opt_out)
+    } else {
+        crate::fhir::Session::new(
+            policy,
+            key,
+            format,
+            &options.opt_out,
+            options.patients.clone(),
+        )
     }
 }
 
@@ -411,6 +526,7 @@ impl State {
                 *scanned = Some(Box::new(Scanned {
                     stats: Stats::new(hierarchies, plan.sensitive.is_some()),
                     rare: RareCounter::new(),
+                    patients: None,
                 }));
             }
             Mode::Apply(a) if a.stats.dimensions() != plan.quasi.len() => {
@@ -733,6 +849,7 @@ impl State {
             tokens: self.tokens.len() as u64,
             warnings,
             anonymization: self.anonymization_report(),
+            fhir: None,
         }
     }
 }

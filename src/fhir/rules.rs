@@ -1,0 +1,134 @@
+//! The policy's `paths` compiled once: each expression parsed ([`super::path::Path`]), each
+//! action checked and turned into an [`Op`]. [`Rules::decide`] then says, for one resource, which
+//! rule decides each selected node: the first rule (in policy order) that selects it.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::path::Path;
+use crate::action::{Action, Op};
+use crate::error::{Error, Result};
+use crate::ja::wareki;
+use crate::key::SiteKey;
+use crate::policy::{CompileContext, Policy};
+
+/// One compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// The parsed expression.
+    pub path: Path,
+    /// The expression as written in the policy.
+    pub expression: String,
+    /// The action's name as written.
+    pub action: &'static str,
+    /// `None` for `drop`.
+    pub op: Option<Op>,
+}
+
+/// Every rule of a policy, in order.
+#[derive(Debug)]
+pub struct Rules {
+    /// The rules.
+    pub rules: Vec<Rule>,
+}
+
+impl Rules {
+    /// Compiles the policy's `paths`.
+    ///
+    /// # Errors
+    /// A policy error listing every expression that does not parse and every action whose
+    /// parameters are wrong or that has no meaning for FHIR elements (`generalize`).
+    pub fn compile(policy: &Policy, key: Option<&SiteKey>) -> Result<Rules> {
+        let mut problems: Vec<(String, String)> = Vec::new();
+        let reference_date = match &policy.reference_date {
+            Some(text) => match wareki::parse(text) {
+                Ok(date) => Some(date),
+                Err(e) => {
+                    problems.push(("/reference_date".into(), e.to_string()));
+                    None
+                }
+            },
+            None => None,
+        };
+        // Dates are shifted per patient; the patient comes from each resource, never a column.
+        let context = CompileContext {
+            key,
+            patient_id: Some(0),
+            reference_date,
+        };
+        let mut rules = Vec::with_capacity(policy.paths.len());
+        if policy.paths.is_empty() {
+            problems.push((
+                "/paths".into(),
+                "a FHIR policy names its elements in `paths` (every element not named is removed)"
+                    .into(),
+            ));
+        }
+        for (expression, action) in &policy.paths {
+            let at = format!(
+                "/paths/{}",
+                expression.replace('~', "~0").replace('/', "~1")
+            );
+            let path = match Path::parse(expression) {
+                Ok(path) => Some(path),
+                Err(e) => {
+                    problems.push((at.clone(), e));
+                    None
+                }
+            };
+            let op = match action {
+                Action::Generalize { .. } | Action::Keep { sensitive: true } => {
+                    problems.push((
+                        at,
+                        "the anonymization search (generalize, sensitive) works on CSV columns; for FHIR elements use generalize_date, generalize_address or generalize_postal".into(),
+                    ));
+                    continue;
+                }
+                _ => match action.compile(&context) {
+                    Ok(op) => op,
+                    Err(message) => {
+                        problems.push((at, message));
+                        continue;
+                    }
+                },
+            };
+            if let Some(path) = path {
+                rules.push(Rule {
+                    path,
+                    expression: expression.clone(),
+                    action: action.name(),
+                    op,
+                });
+            }
+        }
+        if !problems.is_empty() {
+            let (path, first) = problems.remove(0);
+            let mut message = first;
+            for (p, m) in problems {
+                message.push_str(&format!("\npolicy {p}: {m}"));
+            }
+            return Err(Error::policy(path, message));
+        }
+        Ok(Rules { rules })
+    }
+
+    /// For one resource: the JSON pointer of every node some rule selects, with the index of
+    /// the first rule that selects it.
+    pub fn decide(&self, resource: &Value, resource_type: &str) -> HashMap<String, usize> {
+        let mut decided = HashMap::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            if rule
+                .path
+                .resource_type()
+                .is_some_and(|t| t != resource_type)
+            {
+                continue;
+            }
+            for pointer in rule.path.select(resource) {
+                decided.entry(pointer).or_insert(i);
+            }
+        }
+        decided
+    }
+}
