@@ -61,6 +61,11 @@ pub fn policy(preset: Preset, format: Format, today: Date) -> Policy {
         }
     };
 
+    // Narrative and notes go whole (a note's author reference with them: an Annotation without
+    // its text is not valid FHIR).
+    rule("nodesByType('Narrative')", drop());
+    rule("nodesByType('Annotation')", drop());
+
     // Links: every id and reference, by the same keyed pseudonym.
     rule("Resource.id", pseudonymize());
     rule("Reference.reference", pseudonymize());
@@ -173,8 +178,6 @@ pub fn policy(preset: Preset, format: Format, today: Date) -> Policy {
 
     // Prose: dropped until the free-text scrubber is merged (a coded display is kept).
     for element in [
-        "nodesByType('Narrative')",
-        "nodesByType('Annotation')",
         "nodesByType('CodeableConcept').text",
         "nodesByType('Identifier')",
         "nodesByType('Attachment').data",
@@ -186,6 +189,7 @@ pub fn policy(preset: Preset, format: Format, today: Date) -> Policy {
         "Condition.onset.ofType(string)",
         "Condition.abatement.ofType(string)",
         "AllergyIntolerance.onset.ofType(string)",
+        "MedicationRequest.dosageInstruction.text",
         "MedicationRequest.dosageInstruction.patientInstruction",
         "MedicationRequest.note",
         "AllergyIntolerance.reaction.description",
@@ -312,7 +316,6 @@ const CLINICAL: &[&str] = &[
     "MedicationRequest.reasonCode",
     "MedicationRequest.courseOfTherapyType",
     "MedicationRequest.dosageInstruction.sequence",
-    "MedicationRequest.dosageInstruction.text",
     "MedicationRequest.dosageInstruction.additionalInstruction",
     "MedicationRequest.dosageInstruction.timing",
     "MedicationRequest.dosageInstruction.asNeeded",
