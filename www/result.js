@@ -22,7 +22,8 @@ export function setDownloads(entry) {
   for (const url of urls.splice(0)) URL.revokeObjectURL(url);
   const { blob, report, tokens } = entry.result;
   const base = baseName(entry.file.name);
-  link("download-data", blob, `${base}.deid.csv`);
+  const extension = report.fhir ? (report.fhir.format === "bundle" ? "json" : "ndjson") : "csv";
+  link("download-data", blob, `${base}.deid.${extension}`);
   link("download-report", new Blob([JSON.stringify(report, null, 2)], { type: "application/json" }), `${base}.report.json`);
   $("download-tokens").hidden = !tokens;
   if (tokens) link("download-tokens", new Blob([tokens], { type: "application/octet-stream" }), `${base}.tokens.bin`);

@@ -65,6 +65,30 @@ async function sample({ file, policy, bytes }) {
   }
 }
 
+/** FHIR (NDJSON, Bundle): the file starts with `{` (after a BOM or white space). */
+function isFhir(bytes) {
+  for (const b of bytes) {
+    if (b === 0xef || b === 0xbb || b === 0xbf || b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b === 0x7b;
+  }
+  return false;
+}
+
+/**
+ * A FHIR file's facts in the shape of previewFile's: one "resource" column, its first lines cut
+ * short. `bytes: 0` skips the before → after sample (a CSV view); the plan is the preset's paths.
+ */
+function fhirPreview(bytes, total) {
+  const text = new TextDecoder().decode(bytes);
+  const lines = text.split("\n").filter((l) => l.trim());
+  const complete = Math.max(1, lines.length - 1);
+  return {
+    encoding: "utf-8", bom: bytes[0] === 0xef, line_ending: text.includes("\r\n") ? "crlf" : "lf", delimiter: ",",
+    headers: ["resource"], rows: lines.slice(0, 5).map((l) => [l.length > 160 ? `${l.slice(0, 160)}…` : l]),
+    bytes: 0, estimated_rows: Math.round(total / Math.max(1, bytes.length / complete)),
+  };
+}
+
 /** Marks, in the before → after preview, a value the anonymization search will choose. */
 const ANONYMIZED = "（k-匿名化）";
 
@@ -115,7 +139,9 @@ async function scan(file, policy, options, id) {
 async function run({ file, policy, optOut }, id) {
   cancelled = false;
   const options = { optOut: optOut ?? [] };
-  const anonymizing = Boolean((typeof policy === "string" ? JSON.parse(policy) : policy).privacy);
+  const doc = typeof policy === "string" ? JSON.parse(policy) : policy;
+  // 匿名加工 and FHIR take two passes (statistics, or the patients, first).
+  const anonymizing = Boolean(doc.privacy) || ["ndjson", "bundle"].includes(doc.input?.format);
   const anonymization = anonymizing ? await scan(file, policy, options, id) : null;
   const session = anonymization
     ? kit.Session.withAnonymization(policy, keyFile, options, anonymization)
@@ -140,7 +166,7 @@ async function run({ file, policy, optOut }, id) {
     });
     const { tail, report, tokens } = session.finish();
     parts.push(tail);
-    blob = new Blob([blob, ...parts], { type: "text/csv" });
+    blob = new Blob([blob, ...parts], { type: report.fhir ? "application/x-ndjson" : "text/csv" });
     return { blob, report, tokens: tokens ?? null };
   } finally {
     session.free();
@@ -163,7 +189,10 @@ const ops = {
     if (!keyFile) throw Object.assign(new Error("no key loaded"), { code: "no_key" });
     return kit.pseudonymize(keyFile, value, { name });
   },
-  inspect: async ({ file }) => kit.previewFile(await head(file), file.size, 5),
+  inspect: async ({ file }) => {
+    const bytes = await head(file);
+    return isFhir(bytes) ? fhirPreview(bytes, file.size) : kit.previewFile(bytes, file.size, 5);
+  },
   suggest: async ({ file, preset, referenceDate }) =>
     kit.suggestPolicy(await head(file), preset, referenceDate ? { referenceDate } : {}),
   sample,

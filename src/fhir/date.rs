@@ -5,8 +5,11 @@
 use crate::action::{DateLevel, Invalid};
 use crate::ja::wareki::Date;
 
-/// The date part (year, month, day as given) and the rest (`T…`).
-fn parts(value: &str) -> Result<(i32, Option<u8>, Option<u8>, &str), Invalid> {
+/// A date as given: its year, month and day (as precise as written) and the rest (`T…`).
+type Parts<'a> = (i32, Option<u8>, Option<u8>, &'a str);
+
+/// Splits a FHIR date into its [`Parts`].
+fn parts(value: &str) -> Result<Parts<'_>, Invalid> {
     let invalid = || Invalid("not a FHIR date (YYYY, YYYY-MM, YYYY-MM-DD[Thh:mm:ss…])".into());
     let (date, rest) = match value.find('T') {
         Some(at) => value.split_at(at),

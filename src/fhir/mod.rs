@@ -64,7 +64,8 @@ mod tests {
 
     #[test]
     fn sniffing() {
-        let cases: [(&[u8], bool, Option<Option<Format>>); 7] = [
+        type Case<'a> = (&'a [u8], bool, Option<Option<Format>>);
+        let cases: [Case<'_>; 7] = [
             (b"ID,name\n1,2\n", false, Some(None)),
             (
                 b"  {\"resourceType\":\"Patient\"}\n{",

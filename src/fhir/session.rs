@@ -84,6 +84,18 @@ struct Engine {
     scratch: Vec<u8>,
 }
 
+/// What [`Session::finish`] returns.
+pub struct Done {
+    /// The last output bytes.
+    pub tail: Vec<u8>,
+    /// The report.
+    pub report: Report,
+    /// The encrypted correspondence table, when the policy tokenizes.
+    pub tokens: Option<Vec<u8>>,
+    /// The patient index, for a scan.
+    pub patients: Option<PatientIndex>,
+}
+
 /// What became of one resource.
 enum Fate {
     Written(Value),
@@ -234,7 +246,7 @@ impl Session {
     ///
     /// # Errors
     /// A Bundle cut short, or a second call.
-    pub fn finish(&mut self) -> Result<(Vec<u8>, Report, Option<Vec<u8>>, Option<PatientIndex>)> {
+    pub fn finish(&mut self) -> Result<Done> {
         if self.done {
             return Err(Error::new(ErrorKind::Finished));
         }
@@ -251,7 +263,12 @@ impl Session {
             Mode::Scan => Some(std::mem::take(&mut engine.index)),
             _ => None,
         };
-        Ok((tail, report, tokens, index))
+        Ok(Done {
+            tail,
+            report,
+            tokens,
+            patients: index,
+        })
     }
 
     fn feed(&mut self, chunk: &[u8], last: bool, out: &mut Vec<u8>) -> Result<()> {

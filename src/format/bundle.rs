@@ -243,10 +243,13 @@ impl Reader {
                 let at = self.buffer.len();
                 let key_position = self.depth == 1 && !self.in_string && self.expect_key;
                 self.push(b)?;
-                if self.depth == 1 && self.in_string && !self.escaped && b != b'"' {
-                    if self.key.len() < 16 {
-                        self.key.push(b);
-                    }
+                if self.depth == 1
+                    && self.in_string
+                    && !self.escaped
+                    && b != b'"'
+                    && self.key.len() < 16
+                {
+                    self.key.push(b);
                 }
                 let closed = self.structure(b);
                 if key_position && b == b'"' {

@@ -284,13 +284,13 @@ impl Session {
         let mut tail = Vec::new();
         self.feed(&[], true, &mut tail)?;
         if let Fhir::On(session) = &mut self.fhir {
-            let (more, report, tokens, patients) = session.finish()?;
-            tail.extend(more);
+            let done = session.finish()?;
+            tail.extend(done.tail);
             return Ok(Finished {
                 tail,
-                report,
-                tokens,
-                scanned: patients.map(|p| Scanned {
+                report: done.report,
+                tokens: done.tokens,
+                scanned: done.patients.map(|p| Scanned {
                     stats: Stats::new(Vec::new(), false),
                     rare: RareCounter::new(),
                     patients: Some(p),

@@ -43,7 +43,7 @@ export type Action =
 export interface Policy {
   version: 1;
   preset?: string;
-  input?: { format?: "csv"; encoding?: string; header?: boolean; delimiter?: "," | ";" | "\t" };
+  input?: { format?: "csv" | "ndjson" | "bundle" | "auto"; encoding?: string; header?: boolean; delimiter?: "," | ";" | "\t" };
   output?: { encoding?: string; line_ending?: "same" | "crlf" | "lf" };
   patient_id?: string;
   reference_date?: string;
@@ -51,7 +51,9 @@ export interface Policy {
   opt_out?: { strip_leading_zeros?: boolean };
   /** 匿名加工: k-anonymity (+ l-diversity) over the `generalize` columns; the run takes two passes. */
   privacy?: { k: number; l?: { distinct: number } | { entropy: number }; max_suppression?: number; metric?: "loss" | "discernibility" | "entropy" };
-  columns: Record<string, Action>;
+  columns?: Record<string, Action>;
+  /** FHIR: one action per element, by FHIRPath-subset expression; the first rule covering an element decides, elements no rule covers are removed. */
+  paths?: Record<string, Action>;
   /** Written by `suggestPolicy`: what was detected per column, and why. */
   detected?: Record<string, Detected>;
 }
@@ -114,6 +116,8 @@ export interface Report {
   rejected: { row: number; line: number; column: string | null; reason: string }[];
   tokens: number;
   warnings: string[];
+  /** FHIR input: rows count resources and columns list the `paths` rules. */
+  fhir?: { format: "ndjson" | "bundle"; resources: Record<string, number>; removed: Record<string, number>; patients: number; index_bytes: number };
   /** Present when the policy anonymizes. */
   anonymization?: {
     levels: { column: string; level: number; max_level: number }[];

@@ -8,6 +8,7 @@ use super::error::{self, into_js, JsResult};
 use super::types;
 use std::sync::Arc;
 
+use crate::fhir::PatientIndex;
 use crate::pipeline::{anonymize, Anonymized};
 use crate::{Policy, SessionOptions, SiteKey};
 
@@ -24,10 +25,12 @@ pub struct Session {
     policy: Policy,
 }
 
-/// The result of an anonymization's first pass: the generalization the search chose.
+/// The result of a first pass: the generalization the search chose (匿名加工) and, for FHIR,
+/// the patients found.
 #[wasm_bindgen]
 pub struct Anonymization {
-    inner: Arc<Anonymized>,
+    inner: Option<Arc<Anonymized>>,
+    patients: Option<Arc<PatientIndex>>,
 }
 
 #[wasm_bindgen]
@@ -35,7 +38,9 @@ impl Anonymization {
     /// The chosen levels, information loss, suppressed rows, classes and nodes checked.
     #[wasm_bindgen(getter, unchecked_return_type = "AnonymizationSummary")]
     pub fn summary(&self) -> JsResult<JsValue> {
-        to_js(&self.inner.solution)
+        self.inner
+            .as_ref()
+            .map_or(Ok(JsValue::NULL), |a| to_js(&a.solution))
     }
 }
 
@@ -56,7 +61,7 @@ fn arguments(
         .unwrap_or_default();
     let options = SessionOptions {
         opt_out: options.opt_out,
-        anonymization: None,
+        ..SessionOptions::default()
     };
     Ok((policy, key, options))
 }
@@ -97,7 +102,8 @@ impl Session {
         anonymization: &Anonymization,
     ) -> JsResult<Session> {
         let (policy, key, mut options) = arguments(&policy, key_file, options)?;
-        options.anonymization = Some(Arc::clone(&anonymization.inner));
+        options.anonymization = anonymization.inner.clone();
+        options.patients = anonymization.patients.clone();
         let inner = crate::Session::new(&policy, key.as_ref(), options).map_err(into_js)?;
         Ok(Session { inner, policy })
     }
@@ -107,13 +113,15 @@ impl Session {
     #[wasm_bindgen(js_name = finishScan)]
     pub fn finish_scan(&mut self) -> JsResult<Anonymization> {
         let done = self.inner.finish().map_err(into_js)?;
-        let scanned = done
+        let mut scanned = done
             .scanned
             .ok_or_else(|| error::argument("this session is not a scan (use Session.scan)"))?;
-        let inner = anonymize(&self.policy, scanned).map_err(into_js)?;
-        Ok(Anonymization {
-            inner: Arc::new(inner),
-        })
+        let patients = scanned.patients.take().map(Arc::new);
+        let inner = match self.policy.privacy {
+            Some(_) => Some(Arc::new(anonymize(&self.policy, scanned).map_err(into_js)?)),
+            None => None,
+        };
+        Ok(Anonymization { inner, patients })
     }
 
     /// Feeds a chunk (any size, cut anywhere); returns the output of the rows it completes.
