@@ -17,6 +17,7 @@
 mod date;
 mod index;
 mod links;
+pub mod ms;
 pub mod path;
 pub mod preset;
 mod rules;
