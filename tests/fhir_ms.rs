@@ -542,3 +542,84 @@ fn unreproducible_or_unsupported_configs_are_refused() {
     let ms = anonymizer(&config(json!([]), json!({})));
     assert!(ms.anonymize(&mut not_a_resource).is_err());
 }
+
+#[test]
+fn cli_ms_fhir_streams_ndjson_and_reports_bad_lines() {
+    let dir = std::env::temp_dir().join(format!("deid-kit-ms-fhir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let config_path = dir.join("config.json");
+    let input_path = dir.join("export.ndjson");
+    let out_path = dir.join("out.ndjson");
+    std::fs::write(&config_path, data("common-config.json")).unwrap_or_else(|e| panic!("{e}"));
+    let patient: Value =
+        serde_json::from_str(&data("patient-basic.json")).unwrap_or_else(|e| panic!("{e}"));
+    let input = format!(
+        "{}\n{{not json\n\n{{\"id\":\"no-type\"}}\n{}\n",
+        patient,
+        json!({"resourceType": "Observation", "id": "o1", "subject": {"reference": "Patient/example"}})
+    );
+    std::fs::write(&input_path, input).unwrap_or_else(|e| panic!("{e}"));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_deid-kit"))
+        .args(["ms-fhir", "--config"])
+        .arg(&config_path)
+        .arg("--in")
+        .arg(&input_path)
+        .arg("--out")
+        .arg(&out_path)
+        .args(["--today", "2025-09-05"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("line 2:") && stderr.contains("line 4:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("4 resources in, 2 written, 2 rejected"),
+        "{stderr}"
+    );
+    let written = std::fs::read_to_string(&out_path).unwrap_or_else(|e| panic!("{e}"));
+    let lines: Vec<Value> = written
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    let expected: Value =
+        serde_json::from_str(&data("patient-basic-target.json")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(lines.first(), Some(&expected));
+    // Observation.subject is cryptoHashed as a Reference: the id part only, like Patient.id.
+    assert_eq!(
+        lines
+            .get(1)
+            .and_then(|o| o.pointer("/subject/reference"))
+            .cloned(),
+        Some(json!(
+            "Patient/698d54f0494528a759f19c8e87a9f99e75a5881b9267ee3926bcf62c992d84ba"
+        ))
+    );
+    // Key order of the input is kept (resourceType, id, meta, …).
+    assert!(
+        written.starts_with("{\"resourceType\":\"Patient\",\"id\":\"698d54f0"),
+        "{written}"
+    );
+
+    // A config using encrypt is refused before anything is written.
+    std::fs::write(
+        &config_path,
+        r#"{"fhirPathRules":[{"path":"Patient.name","method":"encrypt"}]}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_deid-kit"))
+        .args(["ms-fhir", "--config"])
+        .arg(&config_path)
+        .arg("--in")
+        .arg(&input_path)
+        .arg("--out")
+        .arg(dir.join("never.ndjson"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("encrypt"));
+    assert!(!dir.join("never.ndjson").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -119,6 +119,20 @@ enum Command {
         #[arg(long, default_value = "-")]
         out: PathBuf,
     },
+    /// Microsoft FHIR anonymizer compatibility mode: apply an MS configuration file to NDJSON
+    /// (line by line; bad lines reported and skipped) or to one resource/Bundle (`.json`).
+    MsFhir {
+        /// The MS configuration (fhirPathRules, parameters).
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long = "in")]
+        input: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// "Today" for MS's age-over-89 rule (default: today, UTC).
+        #[arg(long)]
+        today: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -250,6 +264,51 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut sink = Output::create(&out)?;
             sink.write(&table)?;
             sink.commit()
+        }
+        Command::MsFhir {
+            config,
+            input,
+            out,
+            today,
+        } => {
+            use deid_kit::fhir::ms;
+            let mut settings = ms::MsSettings::new(reference(today.as_deref())?);
+            let name = |p: Option<&Path>| p.map(|n| n.to_string_lossy().into_owned());
+            settings.file_name = name(input.file_name().map(Path::new));
+            settings.folder_name = name(input.parent().and_then(Path::file_name).map(Path::new));
+            let text = std::fs::read_to_string(&config)
+                .map_err(|e| format!("{}: {e}", config.display()))?;
+            let ms = ms::Anonymizer::from_config(&text, settings)?;
+            let file = File::open(&input).map_err(|e| format!("{}: {e}", input.display()))?;
+            let mut reader = std::io::BufReader::new(file);
+            let created = File::create(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+            let mut writer = std::io::BufWriter::new(created);
+            if input.extension().is_some_and(|e| e == "json") {
+                let mut bytes = Vec::new();
+                reader
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| format!("{}: {e}", input.display()))?;
+                let json = ms::anonymize_document(&ms, &bytes)
+                    .map_err(|e| format!("{}: {e}", input.display()))?;
+                writeln!(writer, "{json}")
+                    .and_then(|()| writer.flush())
+                    .map_err(|e| format!("{}: {e}", out.display()))
+            } else {
+                let summary = ms::anonymize_ndjson(&ms, reader, &mut writer)?;
+                for (line, reason) in &summary.rejected {
+                    eprintln!(
+                        "deid-kit: {}: line {line}: {reason} (skipped)",
+                        input.display()
+                    );
+                }
+                eprintln!(
+                    "ms-fhir: {} resources in, {} written, {} rejected",
+                    summary.lines_in,
+                    summary.written,
+                    summary.rejected.len()
+                );
+                Ok(())
+            }
         }
     }
 }

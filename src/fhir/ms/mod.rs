@@ -29,6 +29,9 @@
 mod config;
 mod generalize;
 mod methods;
+mod stream;
+
+pub use stream::{anonymize_document, anonymize_ndjson, StreamSummary};
 
 use std::collections::HashSet;
 
@@ -67,9 +70,11 @@ impl MsSettings {
 /// ```
 /// use deid_kit::fhir::ms::{Anonymizer, MsSettings};
 /// use deid_kit::ja::wareki::Date;
+/// // Rules run in order: the date is shifted while the id is still "example" (offset +41);
+/// // with the cryptoHash rule first, the hashed id would be the prefix (offset -20).
 /// let config = r#"{"fhirPathRules": [
-///     {"path": "Patient.id", "method": "cryptoHash"},
 ///     {"path": "nodesByType('date')", "method": "dateShift"},
+///     {"path": "Patient.id", "method": "cryptoHash"},
 ///     {"path": "Patient.name", "method": "redact"}],
 ///   "parameters": {"cryptoHashKey": "123", "dateShiftKey": "123"}}"#;
 /// let today = Date::new(2025, 9, 5).ok_or("date")?;
