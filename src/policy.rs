@@ -57,8 +57,8 @@ pub struct Policy {
     /// run takes two passes (statistics, then output).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<PrivacyModel>,
-    /// One action per column, by header name. Columns not named here are dropped.
-    #[serde(default)]
+    /// One action per column, by header name. Columns not named here are dropped. Required,
+    /// `{}` in a FHIR policy.
     pub columns: IndexMap<String, Action>,
     /// FHIR input (`input.format` ndjson, bundle or auto): one action per element, addressed by
     /// a FHIRPath-subset expression (`Patient.name`, `nodesByType('HumanName')`). Rules apply in

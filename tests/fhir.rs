@@ -142,7 +142,7 @@ fn every_split_point_gives_the_same_bytes_and_bad_lines_are_counted() {
 #[test]
 fn uncovered_elements_are_removed_and_listed() {
     let policy = Policy::from_json(
-        r#"{"version":1,"input":{"format":"ndjson"},"paths":{
+        r#"{"version":1,"input":{"format":"ndjson"},"columns":{},"paths":{
             "Resource.id":{"action":"pseudonymize"},
             "Reference.reference":{"action":"pseudonymize"},
             "Patient.gender":{"action":"keep"},

@@ -51,7 +51,8 @@ export interface Policy {
   opt_out?: { strip_leading_zeros?: boolean };
   /** 匿名加工: k-anonymity (+ l-diversity) over the `generalize` columns; the run takes two passes. */
   privacy?: { k: number; l?: { distinct: number } | { entropy: number }; max_suppression?: number; metric?: "loss" | "discernibility" | "entropy" };
-  columns?: Record<string, Action>;
+  /** `{}` for FHIR. */
+  columns: Record<string, Action>;
   /** FHIR: one action per element, by FHIRPath-subset expression; the first rule covering an element decides, elements no rule covers are removed. */
   paths?: Record<string, Action>;
   /** Written by `suggestPolicy`: what was detected per column, and why. */
