@@ -10,7 +10,7 @@ use super::view::View;
 use super::{Span, Tag};
 
 /// Honorifics and titles after a name.
-const HONORIFICS: [&str; 26] = [
+const HONORIFICS: &[&str] = &[
     "様",
     "さま",
     "さん",
@@ -40,7 +40,7 @@ const HONORIFICS: [&str; 26] = [
 ];
 
 /// Words after 様/氏 that make it not an honorific (様子, 氏名, パーキンソン氏病).
-const NOT_HONORIFIC_AFTER: [&str; 12] = [
+const NOT_HONORIFIC_AFTER: &[&str] = &[
     "様子",
     "様々",
     "様式",
@@ -56,7 +56,17 @@ const NOT_HONORIFIC_AFTER: [&str; 12] = [
 ];
 
 /// Kinship and role words before a name.
-const CONTEXT_BEFORE: [&str; 58] = [
+const CONTEXT_BEFORE: &[&str] = &[
+    "記載",
+    "記録",
+    "記入",
+    "記載者",
+    "記録者",
+    "作成者",
+    "署名",
+    "報告者",
+    "担当Ns",
+    "担当看護師",
     "長男",
     "長女",
     "次男",
@@ -97,11 +107,9 @@ const CONTEXT_BEFORE: [&str; 58] = [
     "紹介元",
     "紹介先",
     "Dr.",
-    "Dr",
     "医師",
     "看護師",
     "Ns.",
-    "Ns",
     "薬剤師",
     "本人",
     "氏名",
@@ -118,7 +126,24 @@ const CONTEXT_BEFORE: [&str; 58] = [
 ];
 
 /// Kanji words before an honorific that are not names (皆様, 患者様, 奥様).
-const NOT_NAMES: [&str; 40] = [
+const NOT_NAMES: &[&str] = &[
+    "本日",
+    "昨日",
+    "今日",
+    "明日",
+    "同日",
+    "翌日",
+    "前日",
+    "当日",
+    "午前",
+    "午後",
+    "夕方",
+    "夜間",
+    "今回",
+    "前回",
+    "次回",
+    "術後",
+    "現在",
     "皆",
     "患者",
     "奥",
@@ -162,7 +187,7 @@ const NOT_NAMES: [&str; 40] = [
 ];
 
 /// Katakana words before an honorific that are not names.
-const NOT_KATAKANA_NAMES: [&str; 10] = [
+const NOT_KATAKANA_NAMES: &[&str] = &[
     "ケアマネ",
     "ヘルパー",
     "ドクター",
@@ -176,7 +201,8 @@ const NOT_KATAKANA_NAMES: [&str; 10] = [
 ];
 
 /// Words after a name that make it an eponym (橋本病, 川崎病, 森田療法).
-const EPONYM_AFTER: [&str; 22] = [
+const EPONYM_AFTER: &[&str] = &[
+    "母斑",
     "病",
     "症",
     "療法",
@@ -202,7 +228,7 @@ const EPONYM_AFTER: [&str; 22] = [
 ];
 
 /// Facility suffixes that make any non-generic name before them a facility.
-const FACILITY_SUFFIXES: [&str; 21] = [
+const FACILITY_SUFFIXES: &[&str] = &[
     "訪問看護ステーション",
     "特別養護老人ホーム",
     "介護老人保健施設",
@@ -227,7 +253,7 @@ const FACILITY_SUFFIXES: [&str; 21] = [
 ];
 
 /// Names before a facility suffix that do not name one (当院, 近医, 大学病院 alone).
-const GENERIC_FACILITY: [&str; 46] = [
+const GENERIC_FACILITY: &[&str] = &[
     "当",
     "近",
     "前",
@@ -277,7 +303,7 @@ const GENERIC_FACILITY: [&str; 46] = [
 ];
 
 /// Words a facility's name run may start with that belong to the sentence, not the name.
-const FACILITY_LEAD: [&str; 22] = [
+const FACILITY_LEAD: &[&str] = &[
     "紹介元",
     "紹介先",
     "前医",
@@ -444,6 +470,7 @@ impl Finder<'_> {
                         g_at += 1;
                     }
                 }
+                let spaced = g_at > w.end;
                 for g in self.words_at(g_at, kana) {
                     let is_given = if kana {
                         g.entry.given_kana()
@@ -454,7 +481,7 @@ impl Finder<'_> {
                         continue;
                     }
                     let end = g.end;
-                    if self.accept_full(i, w, &g, context, kana) {
+                    if (kana && spaced) || self.accept_full(i, w, &g, context, kana) {
                         best = best.max(Some(end));
                     }
                 }
@@ -463,9 +490,55 @@ impl Finder<'_> {
                 best = best.max(Some(w.end));
             }
         }
+        if !kana {
+            if let Some(end) = self.given_after_surname(&words, context) {
+                best = best.max(Some(end));
+            }
+        }
         if let Some(end) = best {
             self.emit(i, end, Tag::Name);
         }
+    }
+
+    /// With strong context (a role word before, an honorific after), a surname takes the
+    /// given name after it even when the lexicon does not know it: a short kanji run, or
+    /// after a space a short hiragana run (高橋 ひなた, 土屋麻衣).
+    fn given_after_surname(&self, words: &[Word], context: bool) -> Option<usize> {
+        let v = self.view;
+        let surname = words
+            .iter()
+            .filter(|w| w.entry.surname())
+            .max_by_key(|w| w.chars)?;
+        if eponym_at(v, surname.end) {
+            return None;
+        }
+        let mut g = surname.end;
+        let spaced = v.at(g) == ' ';
+        if spaced {
+            g += 1;
+        }
+        let mut e = g;
+        if is_kanji(v.at(g)) {
+            while is_kanji(v.at(e)) && e < g + 3 && honorific_at(v, e).is_none() {
+                e += 1;
+            }
+            if e == g || (is_kanji(v.at(e)) && honorific_at(v, e).is_none()) {
+                return None;
+            }
+        } else if spaced && is_hiragana(v.at(g)) {
+            while is_hiragana(v.at(e)) && e < g + 4 {
+                e += 1;
+            }
+            if e < g + 2 || (is_hiragana(v.at(e)) && honorific_at(v, e).is_none()) {
+                return None;
+            }
+        } else {
+            return None;
+        }
+        if eponym_at(v, e) {
+            return None;
+        }
+        (context || honorific_at(v, e).is_some()).then_some(e)
     }
 
     fn accept_full(&self, i: usize, s: &Word, g: &Word, context: bool, kana: bool) -> bool {
@@ -540,6 +613,16 @@ impl Finder<'_> {
         let end = s;
         let last = v.before(end);
         let kana = is_katakana(last);
+        if is_hiragana(last) {
+            // A given name in hiragana needs a kinship word too (長女のみどりさん).
+            while s > 0 && end - s < 5 && is_hiragana(v.before(s)) {
+                s -= 1;
+            }
+            if end - s >= 2 && end - s <= 4 && context_before(v, s) {
+                self.emit(s, end, Tag::Name);
+            }
+            return;
+        }
         if !(is_kanji(last) || kana) {
             return;
         }
@@ -571,7 +654,12 @@ impl Finder<'_> {
                 return;
             }
         } else {
-            if NOT_NAMES.contains(&name) || name.ends_with("医") || name.ends_with("者") {
+            if NOT_NAMES.contains(&name)
+                || name.ends_with('医')
+                || name.ends_with('者')
+                || name.ends_with('科')
+                || name.ends_with('棟')
+            {
                 return;
             }
             if chars > 4 {
@@ -587,12 +675,52 @@ impl Finder<'_> {
                 }
             }
         }
+        // The surname before a space (田村 琴音医師).
+        if !kana && v.before(name_start) == ' ' {
+            let given_end = name_start - 1;
+            let mut k = given_end;
+            while k > 0 && given_end - k < 4 && is_kanji(v.before(k)) {
+                k -= 1;
+            }
+            let family: String = (k..given_end).map(|x| v.at(x)).collect();
+            if k < given_end && lexicon().get(&family).surname() {
+                name_start = k;
+            }
+        }
         self.emit(name_start, end, Tag::Name);
+    }
+
+    /// A facility whose kind comes first: 特別養護老人ホーム緑ヶ丘の里, グループホームさくら苑.
+    fn facility_kind_first(&mut self, i: usize) -> Option<usize> {
+        let v = self.view;
+        let kind = KIND_FIRST.iter().find(|k| v.has(i, k))?;
+        let from = i + kind.chars().count();
+        let mut e = from;
+        while e < from + 12
+            && (is_kanji(v.at(e))
+                || is_katakana(v.at(e))
+                || is_hiragana(v.at(e))
+                || v.at(e) == 'ヶ')
+        {
+            e += 1;
+            if ["の里", "の家", "の郷", "苑", "園", "荘", "ハウス", "ホーム"]
+                .iter()
+                .any(|t| v.ends_with(e, t))
+                && !(is_kanji(v.at(e)) || is_katakana(v.at(e)))
+            {
+                self.emit(i, e, Tag::Facility);
+                return Some(e);
+            }
+        }
+        None
     }
 
     /// A facility whose suffix starts at `i`: its name run before, without sentence words.
     fn facility(&mut self, i: usize) -> Option<usize> {
         let v = self.view;
+        if let Some(end) = self.facility_kind_first(i) {
+            return Some(end);
+        }
         let suffix = FACILITY_SUFFIXES.iter().find(|s| v.has(i, s))?;
         let suffix_end = i + suffix.chars().count();
         // 病院 inside 総合病院/大学病院 is found from their own start.
@@ -607,15 +735,19 @@ impl Finder<'_> {
             s -= 1;
         }
         let mut hiragana_name = false;
-        if s == i {
-            while s > 0
-                && i - s < 6
-                && is_hiragana(v.before(s))
-                && !matches!(
-                    v.before(s),
-                    'の' | 'に' | 'を' | 'は' | 'が' | 'で' | 'と' | 'へ' | 'も' | 'や'
-                )
-            {
+        if s < i && is_hiragana(v.before(s)) {
+            // A hiragana head (ひまわり記念病院, つくば市民病院) after a particle or a mark.
+            let mut h = s;
+            while h > 0 && s - h < 5 && is_hiragana(v.before(h)) && !is_particle(v.before(h)) {
+                h -= 1;
+            }
+            if h < s && !is_hiragana(v.before(h)) || is_particle(v.before(h)) {
+                if !is_kanji(v.before(h)) {
+                    s = h;
+                }
+            }
+        } else if s == i {
+            while s > 0 && i - s < 6 && is_hiragana(v.before(s)) && !is_particle(v.before(s)) {
                 s -= 1;
             }
             hiragana_name = s < i;
@@ -636,13 +768,19 @@ impl Finder<'_> {
         if name.is_empty() || GENERIC_FACILITY.contains(&name) {
             return Some(suffix_end);
         }
-        if hiragana_name && is_hiragana(v.before(s)) {
+        if hiragana_name
+            && (is_hiragana(v.before(s)) && !is_particle(v.before(s)) || is_kanji(v.before(s)))
+        {
             return Some(suffix_end);
         }
         // 大病院, 小児科病院: a department or size word alone before 病院.
-        if name.ends_with('科') && !name.chars().any(is_katakana) && name.chars().count() <= 5 {
-            let e = lexicon().get(name.trim_end_matches(|c: char| c != '科'));
-            if e.is_empty() {
+        if name.ends_with('科') {
+            let department = DEPARTMENTS
+                .iter()
+                .filter(|d| name.ends_with(*d))
+                .max_by_key(|d| d.len());
+            let head = department.map_or(name, |d| &name[..name.len() - d.len()]);
+            if head.is_empty() || GENERIC_FACILITY.contains(&head) || head.ends_with('器') {
                 return Some(suffix_end);
             }
         }
@@ -651,17 +789,75 @@ impl Finder<'_> {
     }
 }
 
+/// Facility kinds written before the name.
+const KIND_FIRST: &[&str] = &[
+    "特別養護老人ホーム",
+    "介護老人保健施設",
+    "有料老人ホーム",
+    "グループホーム",
+    "老人ホーム",
+];
+
+/// Departments (診療科) that name no facility alone (内科クリニック, 整形外科医院).
+const DEPARTMENTS: &[&str] = &[
+    "内科",
+    "外科",
+    "整形外科",
+    "形成外科",
+    "脳神経外科",
+    "心臓血管外科",
+    "小児科",
+    "眼科",
+    "皮膚科",
+    "耳鼻科",
+    "耳鼻咽喉科",
+    "泌尿器科",
+    "産婦人科",
+    "婦人科",
+    "精神科",
+    "心療内科",
+    "神経内科",
+    "歯科",
+    "放射線科",
+    "麻酔科",
+    "リハビリテーション科",
+    "循環器科",
+    "消化器科",
+    "呼吸器科",
+];
+
+fn is_particle(c: char) -> bool {
+    matches!(
+        c,
+        'の' | 'に' | 'を' | 'は' | 'が' | 'で' | 'と' | 'へ' | 'も' | 'や'
+    )
+}
+
 /// Whether a honorific or title starts at `i` (after at most one space): its length.
 fn honorific_at(v: &View, i: usize) -> Option<usize> {
     let j = if v.at(i) == ' ' { i + 1 } else { i };
     if NOT_HONORIFIC_AFTER.iter().any(|w| v.has(j, w)) {
         return None;
     }
+    // A title in parentheses: 内田（Ns）.
+    if v.at(j) == '(' {
+        let word = ["Ns", "NS", "Dr", "PT", "OT", "ST"]
+            .iter()
+            .find(|h| v.has(j + 1, h))?;
+        let end = j + 1 + word.chars().count();
+        return (v.at(end) == ')').then_some(end + 1 - i);
+    }
     let word = HONORIFICS.iter().find(|h| v.has(j, h))?;
     let end = j + word.chars().count();
-    // Latin titles must end there (PTSD is no PT).
-    if word.is_ascii() && v.at(end).is_ascii_alphabetic() {
-        return None;
+    // Latin titles must end there (PTSD is no PT, PT-INR no title); Dr and Ns run into
+    // the next sentence's capitals in terse notes (田口DrPlt, 野田NsADL).
+    if word.is_ascii() {
+        let next = v.at(end);
+        let runs_on = next.is_ascii_lowercase() || next.is_ascii_digit() || next == '-';
+        let capital = next.is_ascii_uppercase();
+        if runs_on || (capital && !matches!(*word, "Dr" | "Ns" | "NS")) {
+            return None;
+        }
     }
     Some(end - i)
 }
@@ -674,6 +870,10 @@ fn context_before(v: &View, i: usize) -> bool {
     {
         k -= 1;
         skipped += 1;
+    }
+    // A department before a name (内科 高橋, 小児科 Dr.林).
+    if skipped > 0 && v.before(k) == '科' {
+        return true;
     }
     CONTEXT_BEFORE.iter().any(|w| {
         if !v.ends_with(k, w) {

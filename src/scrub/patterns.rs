@@ -118,7 +118,11 @@ impl Scan<'_> {
             } else if c.is_ascii_alphabetic() {
                 self.era_letter_date(i)
             } else if is_kanji(c) {
-                self.era_date(i).or_else(|| self.address(i))
+                self.era_date(i)
+                    .or_else(|| self.infant_age(i))
+                    .or_else(|| self.address(i))
+            } else if is_hiragana(c) && !is_hiragana(v.before(i)) {
+                self.address(i)
             } else {
                 None
             };
@@ -266,7 +270,34 @@ impl Scan<'_> {
         } else {
             return None;
         };
-        let end = if v.at(end) == '代' { end + 1 } else { end };
+        let end = if v.at(end) == '代' {
+            end + 1
+        } else {
+            months_after(v, end)
+        };
+        self.emit(i, end, Tag::Age);
+        Some(end)
+    }
+
+    /// 生後3か月, 生後10日: an infant's age.
+    fn infant_age(&mut self, i: usize) -> Option<usize> {
+        let v = self.view;
+        if !v.has(i, "生後") {
+            return None;
+        }
+        let j = self.digits(i + 2);
+        if j == i + 2 {
+            return None;
+        }
+        let end = months_after(v, i + 2);
+        let end = if end == i + 2 && matches!(v.at(j), '日' | '週') {
+            j + 1
+        } else {
+            end
+        };
+        if end <= j {
+            return None;
+        }
         self.emit(i, end, Tag::Age);
         Some(end)
     }
@@ -287,18 +318,24 @@ impl Scan<'_> {
             candidate.push_str("+81");
             j += 3;
         }
-        let mut digits = 0;
+        let mut digits = usize::from(!candidate.is_empty());
+        let mut group = 0;
+        let mut separated = false;
         while j < v.chars.len() && digits < 12 {
             let c = v.at(j);
             if is_digit(c) {
                 candidate.push(c);
                 digits += 1;
+                group += 1;
                 j += 1;
-                if !is_digit(v.at(j))
-                    && (10..=11).contains(&digits)
-                    && identifiers::is_phone(&candidate)
-                {
+                // A hyphenated number ends with its 4-digit group even when the sentence
+                // runs on with a digit.
+                let group_end = !is_digit(v.at(j)) || (separated && group == 4);
+                if group_end && (10..=11).contains(&digits) && identifiers::is_phone(&candidate) {
                     best = Some(j);
+                    if is_digit(v.at(j)) {
+                        break;
+                    }
                 }
             } else if is_hyphen(c)
                 || c == '('
@@ -309,6 +346,8 @@ impl Scan<'_> {
                 // area code.
                 candidate.push(if is_hyphen(c) { '-' } else { c });
                 j += 1;
+                group = 0;
+                separated = true;
                 if (c == ')' || is_hyphen(c)) && v.at(j) == ' ' {
                     j += 1;
                 }
@@ -371,7 +410,10 @@ impl Scan<'_> {
         // A plain run followed by a unit or a decimal part is a measurement.
         let measured = |e: usize| is_measurement(v, e);
         if keyword {
-            let alnum_end = alnum_token_end(v, end);
+            let mut alnum_end = alnum_token_end(v, end);
+            while matches!(v.at(alnum_end), '・' | '-') && is_digit(v.at(alnum_end + 1)) {
+                alnum_end = alnum_token_end(v, alnum_end + 1);
+            }
             if digits >= 2 || alnum_end > end {
                 self.emit(i, alnum_end, Tag::Id);
                 return Some(alnum_end);
@@ -422,7 +464,7 @@ impl Scan<'_> {
 
     fn url(&mut self, i: usize) -> Option<usize> {
         let v = self.view;
-        if v.before(i).is_ascii_alphanumeric() {
+        if v.before(i).is_ascii_alphabetic() {
             return None;
         }
         if !(v.has(i, "http://") || v.has(i, "https://") || v.has(i, "www.")) {
@@ -447,12 +489,23 @@ impl Scan<'_> {
     fn address(&mut self, i: usize) -> Option<usize> {
         let v = self.view;
         let prev = v.before(i);
-        let after_context = RESIDENCE_BEFORE.iter().any(|w| v.ends_with(i, w));
+        let after_context =
+            RESIDENCE_BEFORE.iter().any(|w| v.ends_with(i, w)) || after_postal_code(v, i);
         if is_kanji(prev) && !after_context {
             return None;
         }
+        // A municipality may start in hiragana (つくば市, さいたま市, いわき市).
+        let mut from = i;
+        if is_hiragana(v.at(i)) {
+            while is_hiragana(v.at(from)) && from < i + 6 {
+                from += 1;
+            }
+            if !matches!(v.at(from), '市' | '町' | '村') {
+                return None;
+            }
+        }
         let limit = (i + 40).min(v.chars.len());
-        let candidate_end = address_extent(v, i, limit);
+        let candidate_end = address_extent(v, from, limit);
         if candidate_end <= i + 1 {
             return None;
         }
@@ -478,9 +531,10 @@ impl Scan<'_> {
             .next_back()
             .and_then(|(at, _)| municipality.get(..at))
             .unwrap_or("");
-        let known_place = {
+        let (known_place, surname) = {
             let lexicon = super::lexicon::lexicon();
-            lexicon.get(name).place() || lexicon.get(municipality).place()
+            let (a, b) = (lexicon.get(name), lexicon.get(municipality));
+            (a.place() || b.place(), b.surname())
         };
         let municipality_chars = municipality.chars().count();
         if parts.prefecture.is_none() {
@@ -488,15 +542,42 @@ impl Scan<'_> {
             {
                 return None;
             }
-            if is_common_municipality_word(municipality) {
+            // 木村病, 中村さん: a surname that ends in 村 or 町 is a municipality only with
+            // a street number or a residence word.
+            if is_common_municipality_word(municipality)
+                || (surname && !has_street && !residence && !after_context)
+                || ["病", "症", "さん", "様", "先生", "氏"]
+                    .iter()
+                    .any(|w| v.has(rest_start, w))
+            {
                 return None;
             }
         }
-        let end = if rest_end > rest_start {
+        let mut end = if rest_end > rest_start {
             rest_end
         } else {
             candidate_end - rest_chars
         };
+        while end > rest_start && v.at(end - 1) == 'の' {
+            end -= 1;
+        }
+        // A building after a comma (…4-1-2, ハイツ502).
+        if has_street && matches!(v.at(end), ',' | '、') {
+            let mut k = end + 1;
+            if v.at(k) == ' ' {
+                k += 1;
+            }
+            let b = k;
+            while is_katakana(v.at(k)) || is_kanji(v.at(k)) {
+                k += 1;
+            }
+            if k > b && is_digit(v.at(k)) {
+                while is_digit(v.at(k)) || matches!(v.at(k), '号' | '室' | '-') {
+                    k += 1;
+                }
+                end = k;
+            }
+        }
         self.emit(i, end, Tag::Address);
         Some(end)
     }
@@ -524,6 +605,23 @@ fn is_common_municipality_word(m: &str) -> bool {
     )
 }
 
+/// The end of a months part after an age (3歳6か月) or of a count of months at `end`.
+fn months_after(v: &View, end: usize) -> usize {
+    let mut k = end;
+    while is_digit(v.at(k)) {
+        k += 1;
+    }
+    if k == end {
+        return end;
+    }
+    for unit in ["か月", "ヶ月", "カ月", "ケ月", "ヵ月"] {
+        if v.has(k, unit) {
+            return k + unit.chars().count();
+        }
+    }
+    end
+}
+
 /// Where an address candidate from `i` stops: at punctuation, whitespace runs, particles.
 fn address_extent(v: &View, i: usize, limit: usize) -> usize {
     let mut j = i;
@@ -540,16 +638,39 @@ fn address_extent(v: &View, i: usize, limit: usize) -> usize {
         if !ok {
             break;
         }
-        // の only inside a known spelling (さいたま市 never uses it; 丸の内 does).
-        if c == 'の' && !is_kanji(v.at(j + 1)) {
-            break;
-        }
-        if c == 'の' && !v.has(j, "の内") {
+        // の inside a town name (丸の内, 宮の森): kanji on both sides, and the town ends in a
+        // street number or a residence word within three characters.
+        if c == 'の' && !(is_kanji(v.before(j)) && is_kanji(v.at(j + 1)) && town_goes_on(v, j + 1))
+        {
             break;
         }
         j += 1;
     }
     j
+}
+
+/// Whether the kanji after a の end, within three characters, in a street number or a
+/// residence word.
+fn town_goes_on(v: &View, k: usize) -> bool {
+    (k..k + 4).any(|x| {
+        is_digit(v.at(x))
+            || kanji_digit(v.at(x)).is_some()
+            || RESIDENCE_AFTER.iter().any(|w| v.has(x, w))
+            || matches!(v.at(x), '\n' | '\0' | '、' | '。' | ' ')
+    })
+}
+
+/// Whether a postal code (〒 and digits) ends just before `i`.
+fn after_postal_code(v: &View, i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && v.at(k - 1) == ' ' {
+        k -= 1;
+    }
+    let end = k;
+    while k > 0 && (is_digit(v.at(k - 1)) || is_hyphen(v.at(k - 1))) {
+        k -= 1;
+    }
+    end - k >= 7 && (v.before(k) == '〒' || v.ends_with(k, "〒 "))
 }
 
 /// The end of the street part of an address (町域 + 丁目/番地/号 + building), from `start`,
@@ -811,7 +932,7 @@ fn date_end(v: &View, i: usize, era: Option<usize>) -> Option<usize> {
                     // A year alone: only for era years (昭和33年, S33年).
                     if era.is_some() {
                         Some(a + 1)
-                    } else if first_len == 4 && (v.has(a + 1, "生") || v.has(a + 1, "頃")) {
+                    } else if first_len == 4 && first_is_digit && (1868..=2100).contains(&first) {
                         Some(a + 1)
                     } else {
                         None
@@ -862,6 +983,7 @@ fn date_end(v: &View, i: usize, era: Option<usize>) -> Option<usize> {
                 && day_ok(2000, first, m, false)
                 && !matches!(v.before(i), '/' | '.' | '-')
                 && !after_fraction_word(v, b)
+                && !after_score_name(v, i)
                 && !is_measurement(v, b)
             {
                 return Some(b);
@@ -883,6 +1005,15 @@ fn date_end(v: &View, i: usize, era: Option<usize>) -> Option<usize> {
             None
         }
     }
+}
+
+/// A score or measurement name before a slash number (HDS-R 12/30, MMSE: 24/30).
+fn after_score_name(v: &View, i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && matches!(v.at(k - 1), ' ' | ':') {
+        k -= 1;
+    }
+    v.before(k).is_ascii_alphanumeric() || matches!(v.before(k), '点' | '式' | '数')
 }
 
 /// Words after a slash number that make it a fraction (1/2錠, 1/3程度).
@@ -1041,7 +1172,10 @@ mod tests {
         // Impossible dates are not dates.
         none("2月30日");
         let found = tags("平成31年5月1日 ");
-        assert!(!found.iter().any(|(s, _)| s == "平成31年5月1日"), "{found:?}");
+        assert!(
+            !found.iter().any(|(s, _)| s == "平成31年5月1日"),
+            "{found:?}"
+        );
     }
 
     #[test]

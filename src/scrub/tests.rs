@@ -16,7 +16,10 @@ fn patient() -> Identity {
     id.add(ColumnKind::BirthDate, "1958-03-14");
     id.add(ColumnKind::Phone, "03-1234-5678");
     id.add(ColumnKind::PostalCode, "154-0015");
-    id.add(ColumnKind::Address, "東京都世田谷区桜新町2-20-1 サンハイツ101");
+    id.add(
+        ColumnKind::Address,
+        "東京都世田谷区桜新町2-20-1 サンハイツ101",
+    );
     id
 }
 
@@ -148,8 +151,14 @@ fn surrogates_are_consistent_within_a_patient() {
     let first: Vec<&str> = out_a.split('、').collect();
     assert_eq!(first[0], first[1], "{out_a}");
     assert!(first[0].starts_with("＜氏名:") && first[0].ends_with("＞さん"));
-    assert_eq!(first[0].chars().count(), "＜氏名:XXXX＞さん".chars().count());
-    assert_ne!(first[0], out_b, "different patients give different surrogates");
+    assert_eq!(
+        first[0].chars().count(),
+        "＜氏名:XXXX＞さん".chars().count()
+    );
+    assert_ne!(
+        first[0], out_b,
+        "different patients give different surrogates"
+    );
     let again = Scrubber::new(Options {
         surrogates: Some(Surrogates::new(&key)),
     })
@@ -162,7 +171,8 @@ fn surrogates_are_consistent_within_a_patient() {
 fn long_note_is_scrubbed_whole() {
     let mut id = Identity::new();
     id.add(ColumnKind::Name, "山田 太郎");
-    let block = "山田太郎さん82歳。TEL 090-1234-5678。BP 128/76、HbA1c 6.8%。令和6年3月14日受診。\n";
+    let block =
+        "山田太郎さん82歳。TEL 090-1234-5678。BP 128/76、HbA1c 6.8%。令和6年3月14日受診。\n";
     let note: String = block.repeat(20_000 / block.len() + 1);
     assert!(note.len() > 20_000);
     let (out, counts) = Scrubber::new(Options::default()).scrub(&note, &id);
@@ -203,12 +213,22 @@ fn random_text_never_panics_and_spans_are_well_formed() {
         let text: String = (0..len)
             .map(|_| alphabet[(rng.next() % alphabet.len() as u64) as usize])
             .collect();
-        let identity = if round % 2 == 0 { &id } else { &Identity::new() };
+        let identity = if round % 2 == 0 {
+            &id
+        } else {
+            &Identity::new()
+        };
         let spans = scrubber.find(&text, identity);
         let mut last_end = 0;
         for s in &spans {
-            assert!(s.start >= last_end && s.start < s.end && s.end <= text.len(), "{text:?} {spans:?}");
-            assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end), "{text:?}");
+            assert!(
+                s.start >= last_end && s.start < s.end && s.end <= text.len(),
+                "{text:?} {spans:?}"
+            );
+            assert!(
+                text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+                "{text:?}"
+            );
             last_end = s.end;
         }
         let (out, _) = scrubber.scrub(&text, identity);
