@@ -17,6 +17,7 @@ The record is the patient's row of the export, consistent with how the note name
     python3 scripts/notes.py --n 2000 --seed 7 --out notes.jsonl --csv export.csv
 """
 import argparse
+import datetime
 import json
 import random
 import re
@@ -275,7 +276,7 @@ class Note:
 class Patient:
     """One row of the export; the note talks about this person."""
 
-    def __init__(self, rng, pid, visit):
+    def __init__(self, rng, visit):
         self.rng = rng
         self.visit = visit  # (y, m, d)
         kind = rng.random()
@@ -421,8 +422,6 @@ def other_phone(rng):
 
 
 def shift_date(y, m, d, days):
-    # Calendar arithmetic without datetime's locale-free but year-limited quirks: good enough here.
-    import datetime
     t = datetime.date(y, m, d) + datetime.timedelta(days=days)
     return t.year, t.month, t.day
 
@@ -812,9 +811,9 @@ def pick(rng, pool, k):
     return [rng.choice(pool) for _ in range(k)]
 
 
-def make_note(rng, index):
+def make_note(rng):
     visit = (rng.randrange(2020, 2026), rng.randrange(1, 13), rng.randrange(1, 29))
-    patient = Patient(rng, index, visit)
+    patient = Patient(rng, visit)
     w = Writer(rng, patient)
     clean = rng.random() < 0.15
     style = rng.choices(["soap", "nursing", "free", "referral", "summary", "long"], weights=[26, 24, 26, 10, 12, 2])[0]
@@ -907,7 +906,7 @@ def main():
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="\n")
     rows = []
     for i in range(args.n):
-        patient, note = make_note(rng, i)
+        patient, note = make_note(rng)
         note_id = f"N{i + 1:05d}"
         text = note.text()
         check(note_id, text, note.spans, note.clinical)

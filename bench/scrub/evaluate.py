@@ -159,8 +159,11 @@ def main():
     for spec in args.speed:
         name, _, values = spec.partition("=")
         parts = values.split(",")
-        suffix = f" ({parts[2]})" if len(parts) > 2 else ""
-        speeds[name] = {"notes": f"{float(parts[0]):,.1f}{suffix}", "chars": f"{float(parts[1]):,.0f}{suffix}"}
+        # The label's part after ";" (a per-process rate in notes/s) belongs to the notes/s row only.
+        label = parts[2] if len(parts) > 2 else ""
+        notes_suffix = f" ({label})" if label else ""
+        chars_suffix = f" ({label.split(';')[0]})" if label else ""
+        speeds[name] = {"notes": f"{float(parts[0]):,.1f}{notes_suffix}", "chars": f"{float(parts[1]):,.0f}{chars_suffix}"}
     out = table(notes, scores, speeds)
     print(out)
     for name, s in scores.items():
