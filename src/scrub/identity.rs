@@ -276,7 +276,10 @@ impl Identity {
                     if *needs_honorific && !honorific {
                         continue;
                     }
-                    if EPONYM.iter().any(|w| names.has(end_char, w)) {
+                    if super::names::EPONYM_AFTER
+                        .iter()
+                        .any(|w| names.has(end_char, w))
+                    {
                         continue;
                     }
                     let kana = variant.chars().all(is_katakana);
@@ -403,7 +406,6 @@ const NAME_HONORIFICS: [&str; 10] = [
     "殿",
     "医師",
 ];
-const EPONYM: [&str; 4] = ["病", "症", "療法", "反射"];
 
 fn is_separator(c: char) -> bool {
     matches!(

@@ -201,7 +201,7 @@ const NOT_KATAKANA_NAMES: &[&str] = &[
 ];
 
 /// Words after a name that make it an eponym (橋本病, 川崎病, 森田療法).
-const EPONYM_AFTER: &[&str] = &[
+pub(crate) const EPONYM_AFTER: &[&str] = &[
     "母斑",
     "病",
     "症",
@@ -525,17 +525,37 @@ impl Finder<'_> {
             if e == g || (is_kanji(v.at(e)) && honorific_at(v, e).is_none()) {
                 return None;
             }
-        } else if spaced && is_hiragana(v.at(g)) {
-            while is_hiragana(v.at(e)) && e < g + 4 {
+        } else if spaced && (is_hiragana(v.at(g)) || is_katakana(v.at(g))) {
+            let same = |c: char| {
+                if is_hiragana(v.at(g)) {
+                    is_hiragana(c)
+                } else {
+                    is_katakana(c)
+                }
+            };
+            while same(v.at(e)) && e < g + 4 {
                 e += 1;
             }
-            if e < g + 2 || (is_hiragana(v.at(e)) && honorific_at(v, e).is_none()) {
+            if e < g + 2 || (same(v.at(e)) && honorific_at(v, e).is_none()) {
                 return None;
             }
         } else {
             return None;
         }
         if eponym_at(v, e) {
+            return None;
+        }
+        let given: String = (g..e).map(|k| v.at(k)).collect();
+        let full: String = (surname.end - surname.chars..e).map(|k| v.at(k)).collect();
+        if NOT_NAMES.contains(&given.as_str())
+            || ['者', '科', '医', '院', '日', '棟', '症', '炎', '障', '剤']
+                .iter()
+                .any(|c| full.ends_with(*c))
+        {
+            return None;
+        }
+        // With an honorific only, a one-kanji surname is too weak (上記患者様).
+        if !context && surname.chars < 2 {
             return None;
         }
         (context || honorific_at(v, e).is_some()).then_some(e)
@@ -741,10 +761,10 @@ impl Finder<'_> {
             while h > 0 && s - h < 5 && is_hiragana(v.before(h)) && !is_particle(v.before(h)) {
                 h -= 1;
             }
-            if h < s && !is_hiragana(v.before(h)) || is_particle(v.before(h)) {
-                if !is_kanji(v.before(h)) {
-                    s = h;
-                }
+            if ((h < s && !is_hiragana(v.before(h))) || is_particle(v.before(h)))
+                && !is_kanji(v.before(h))
+            {
+                s = h;
             }
         } else if s == i {
             while s > 0 && i - s < 6 && is_hiragana(v.before(s)) && !is_particle(v.before(s)) {
@@ -866,8 +886,7 @@ fn honorific_at(v: &View, i: usize) -> Option<usize> {
 fn context_before(v: &View, i: usize) -> bool {
     let mut k = i;
     let mut skipped = 0;
-    while k > 0 && skipped < 2 && matches!(v.before(k), ' ' | ':' | 'の' | '・' | '\n' | '(' | '（')
-    {
+    while k > 0 && skipped < 2 && matches!(v.before(k), ' ' | ':' | 'の' | '・' | '(' | '（') {
         k -= 1;
         skipped += 1;
     }
@@ -877,6 +896,10 @@ fn context_before(v: &View, i: usize) -> bool {
     }
     CONTEXT_BEFORE.iter().any(|w| {
         if !v.ends_with(k, w) {
+            return false;
+        }
+        // Titles usually follow a name (西田医師); before one only with a separator.
+        if skipped == 0 && matches!(*w, "医師" | "看護師" | "薬剤師" | "担当看護師") {
             return false;
         }
         // A role word must itself start a word (担当 in 担当医 is fine; 父 in 神父 is not).

@@ -103,7 +103,8 @@ impl Scan<'_> {
         let mut i = 0;
         while i < n {
             let c = v.at(i);
-            let next = if is_digit(c) || kanji_digit(c).is_some() || c == '元' || c == '十' {
+            let numeric = is_digit(c) || kanji_digit(c).is_some() || c == '元' || c == '十';
+            let next = if numeric && (is_digit(c) || self.numeric_kanji_starts(i)) {
                 self.numeric(i)
             } else if c == '〒' {
                 self.postal_mark(i)
@@ -111,9 +112,7 @@ impl Scan<'_> {
                 self.email(i)
             } else if c == 'h' || c == 'w' {
                 self.url(i)
-            } else if c == '(' {
-                self.phone(i)
-            } else if c == '+' {
+            } else if c == '(' || c == '+' {
                 self.phone(i)
             } else if c.is_ascii_alphabetic() {
                 self.era_letter_date(i)
@@ -131,6 +130,16 @@ impl Scan<'_> {
                 _ => i + 1,
             };
         }
+    }
+
+    /// Whether a kanji numeral at `i` starts a date or an age rather than a word (八王子).
+    fn numeric_kanji_starts(&self, i: usize) -> bool {
+        let v = self.view;
+        let mut k = i;
+        while kanji_digit(v.at(k)).is_some() || matches!(v.at(k), '十' | '百' | '元') {
+            k += 1;
+        }
+        matches!(v.at(k), '年' | '月' | '歳' | '才')
     }
 
     /// A run of ASCII digits from `i`: its end.
@@ -419,7 +428,7 @@ impl Scan<'_> {
                 return Some(alnum_end);
             }
         }
-        if digits == 12 || (digits == 12 && end > run) {
+        if digits == 12 {
             let all: String = (i..end).map(|k| v.at(k)).filter(|c| is_digit(*c)).collect();
             if identifiers::is_my_number(&all) {
                 self.emit(i, end, Tag::Id);
@@ -632,7 +641,8 @@ fn address_extent(v: &View, i: usize, limit: usize) -> usize {
             || is_digit(c)
             || is_hyphen(c)
             || c.is_ascii_alphabetic()
-            || matches!(c, 'ヶ' | 'ケ' | 'の' | 'つ' | 'さ' | 'い' | 'た' | 'ま')
+            || matches!(c, 'ヶ' | 'ケ' | 'の')
+            || (is_hiragana(c) && hiragana_municipality(v, j))
             || (c == 'が' && is_kanji(v.at(j + 1)))
             || (c == ' ' && (is_digit(v.at(j + 1)) || is_katakana(v.at(j + 1))) && j > i);
         if !ok {
@@ -647,6 +657,15 @@ fn address_extent(v: &View, i: usize, limit: usize) -> usize {
         j += 1;
     }
     j
+}
+
+/// Whether the hiragana at `j` belongs to a municipality's name (つくば市, さいたま市).
+fn hiragana_municipality(v: &View, j: usize) -> bool {
+    let mut k = j;
+    while is_hiragana(v.at(k)) && k < j + 6 {
+        k += 1;
+    }
+    matches!(v.at(k), '市' | '町' | '村')
 }
 
 /// Whether the kanji after a の end, within three characters, in a street number or a
@@ -738,6 +757,9 @@ fn trim_back(v: &View, i: usize) -> usize {
 /// The end of an alphanumeric ID token that continues a digit run (12345-A, 0012B).
 fn alnum_token_end(v: &View, mut end: usize) -> usize {
     loop {
+        if v.has(end, "http") || v.has(end, "www.") {
+            return end;
+        }
         let c = v.at(end);
         if c.is_ascii_alphanumeric() || (c == '-' && v.at(end + 1).is_ascii_alphanumeric()) {
             end += 1;
@@ -929,14 +951,10 @@ fn date_end(v: &View, i: usize, era: Option<usize>) -> Option<usize> {
                     Some(b + 1)
                 }
                 _ => {
-                    // A year alone: only for era years (昭和33年, S33年).
-                    if era.is_some() {
-                        Some(a + 1)
-                    } else if first_len == 4 && first_is_digit && (1868..=2100).contains(&first) {
-                        Some(a + 1)
-                    } else {
-                        None
-                    }
+                    // A year alone: an era year (昭和33年) or a western one (2016年).
+                    let western =
+                        first_len == 4 && first_is_digit && (1868..=2100).contains(&first);
+                    (era.is_some() || western).then_some(a + 1)
                 }
             }
         }
@@ -948,7 +966,7 @@ fn date_end(v: &View, i: usize, era: Option<usize>) -> Option<usize> {
             if v.at(c) != '日' || !(1..=31).contains(&d) || v.at(c + 1) == '間' {
                 return None;
             }
-            day_ok(2000, first, d, false).then_some(c + 1)
+            day_ok(first, d).then_some(c + 1)
         }
         '/' | '.' | '-' => {
             if !first_is_digit {
@@ -960,7 +978,7 @@ fn date_end(v: &View, i: usize, era: Option<usize>) -> Option<usize> {
             }
             let full = v.at(b) == sep && is_digit(v.at(b + 1));
             if full {
-                let (d, c) = number(b + 1)?;
+                let (_, c) = number(b + 1)?;
                 if c - (b + 1) > 2 || is_digit(v.at(c)) || (v.at(c) == sep && is_digit(v.at(c + 1)))
                 {
                     return None;
@@ -980,7 +998,7 @@ fn date_end(v: &View, i: usize, era: Option<usize>) -> Option<usize> {
             if first_len <= 2
                 && (1..=12).contains(&first)
                 && (1..=31).contains(&m)
-                && day_ok(2000, first, m, false)
+                && day_ok(first, m)
                 && !matches!(v.before(i), '/' | '.' | '-')
                 && !after_fraction_word(v, b)
                 && !after_score_name(v, i)
@@ -1025,20 +1043,14 @@ fn after_fraction_word(v: &View, b: usize) -> bool {
     .any(|w| v.has(b, w))
 }
 
-/// Whether `day` exists in `month` (leap years allowed when the year is unknown).
-fn day_ok(year: u32, month: u32, day: u32, _era: bool) -> bool {
+/// Whether `day` exists in `month` (29 February allowed: the year is often unknown).
+fn day_ok(month: u32, day: u32) -> bool {
     let max = match month {
-        2 => {
-            if year % 4 == 0 {
-                29
-            } else {
-                29.min(28 + u32::from(year == 2000))
-            }
-        }
+        2 => 29,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     };
-    (1..=max).contains(&day) || (month == 2 && day == 29)
+    (1..=max).contains(&day)
 }
 
 #[cfg(test)]

@@ -118,14 +118,7 @@ impl View {
 
     /// Whether the characters at `i` spell `word`.
     pub fn has(&self, i: usize, word: &str) -> bool {
-        let mut j = i;
-        for w in word.chars() {
-            if self.at(j) != w {
-                return false;
-            }
-            j += 1;
-        }
-        true
+        word.chars().enumerate().all(|(k, w)| self.at(i + k) == w)
     }
 
     /// Whether the characters just before `i` spell `word`.
