@@ -446,6 +446,9 @@ impl Finder<'_> {
         } else {
             !is_kanji(prev)
         };
+        if !run_start && !context_could_end(v.before(i)) {
+            return;
+        }
         let context = context_before(v, i);
         if !run_start && !context {
             return;
@@ -856,6 +859,34 @@ fn is_particle(c: char) -> bool {
 /// Whether a honorific or title starts at `i` (after at most one space): its length.
 fn honorific_at(v: &View, i: usize) -> Option<usize> {
     let j = if v.at(i) == ' ' { i + 1 } else { i };
+    if !matches!(
+        v.at(j),
+        '様' | 'さ'
+            | '君'
+            | 'く'
+            | 'ち'
+            | '氏'
+            | '先'
+            | '医'
+            | 'D'
+            | '看'
+            | 'N'
+            | 'P'
+            | 'O'
+            | 'S'
+            | '薬'
+            | '殿'
+            | '院'
+            | '部'
+            | '技'
+            | 'ケ'
+            | 'M'
+            | '師'
+            | '婦'
+            | '('
+    ) {
+        return None;
+    }
     if NOT_HONORIFIC_AFTER.iter().any(|w| v.has(j, w)) {
         return None;
     }
@@ -880,6 +911,11 @@ fn honorific_at(v: &View, i: usize) -> Option<usize> {
         }
     }
     Some(end - i)
+}
+
+/// Whether `c` can end a context word (so that a lookup mid-run is worth it).
+fn context_could_end(c: char) -> bool {
+    CONTEXT_BEFORE.iter().any(|w| w.ends_with(c))
 }
 
 /// Whether a kinship or role word ends just before `i` (with a space, の, colon between).

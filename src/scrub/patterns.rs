@@ -515,7 +515,14 @@ impl Scan<'_> {
         }
         let limit = (i + 40).min(v.chars.len());
         let candidate_end = address_extent(v, from, limit);
-        if candidate_end <= i + 1 {
+        if candidate_end <= i + 1
+            || !(i..candidate_end).any(|k| {
+                matches!(
+                    v.at(k),
+                    '都' | '道' | '府' | '県' | '市' | '区' | '町' | '村' | '郡'
+                )
+            })
+        {
             return None;
         }
         let start_byte = *v.offsets.get(i)?;
