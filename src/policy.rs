@@ -537,7 +537,8 @@ impl Policy {
             .enumerate()
             .filter(|(_, h)| {
                 if named.is_empty() {
-                    kind(h).identifies_patient() && !matches!(self.columns.get(*h), Some(Action::ScrubText { .. }))
+                    kind(h).identifies_patient()
+                        && !matches!(self.columns.get(*h), Some(Action::ScrubText { .. }))
                 } else {
                     named.contains(h)
                 }

@@ -415,7 +415,7 @@ mod tests {
             ("受診日", "keep"),
             ("病名", "keep"),
             ("ICD10", "keep"),
-            ("所見", "drop"),
+            ("所見", "scrub_text"),
             ("謎", "drop"),
         ] {
             assert_eq!(action(column), expected, "{column}");

@@ -2,8 +2,8 @@
 //! their columns are dropped, the report counts replacements per tag, the presets scrub free text
 //! instead of dropping it, and the output does not depend on chunking.
 
-use deid_kit::preset::{self, Preset};
 use deid_kit::ja::wareki::Date;
+use deid_kit::preset::{self, Preset};
 use deid_kit::{Policy, Session, SessionOptions, SiteKey};
 
 const NOTES: &str = "患者ID,氏名,カナ氏名,生年月日,電話番号,住所,医師所見\r\n\
@@ -35,14 +35,28 @@ fn policy(columns: &str) -> Policy {
 
 #[test]
 fn the_rows_own_identifiers_leave_its_notes_even_from_dropped_columns() {
-    let p = policy(r#"{"患者ID": {"action": "pseudonymize"}, "医師所見": {"action": "scrub_text"}}"#);
+    let p =
+        policy(r#"{"患者ID": {"action": "pseudonymize"}, "医師所見": {"action": "scrub_text"}}"#);
     let (out, report) = run(&p, NOTES.as_bytes(), 1 << 20);
     for leaked in [
-        "高橋", "髙橋", "昭和33年3月14日", "09012345678", "ﾓﾘ", "ﾊﾙｺ", "00012345", "林先生",
+        "高橋",
+        "髙橋",
+        "昭和33年3月14日",
+        "09012345678",
+        "ﾓﾘ",
+        "ﾊﾙｺ",
+        "00012345",
+        "林先生",
     ] {
         assert!(!out.contains(leaked), "{leaked} left in:\n{out}");
     }
-    for kept in ["来院", "森林浴", "HbA1c 7.2%", "橋本病", "咳嗽なし。著変なし。"] {
+    for kept in [
+        "来院",
+        "森林浴",
+        "HbA1c 7.2%",
+        "橋本病",
+        "咳嗽なし。著変なし。",
+    ] {
         assert!(out.contains(kept), "{kept} lost:\n{out}");
     }
     assert!(out.contains("＜氏名＞"), "{out}");
@@ -52,7 +66,11 @@ fn the_rows_own_identifiers_leave_its_notes_even_from_dropped_columns() {
         .find(|c| c.name == "医師所見")
         .unwrap();
     assert_eq!(notes.action, "scrub_text");
-    assert!(notes.scrubbed.get("name").copied().unwrap_or(0) >= 4, "{:?}", notes.scrubbed);
+    assert!(
+        notes.scrubbed.get("name").copied().unwrap_or(0) >= 4,
+        "{:?}",
+        notes.scrubbed
+    );
     assert!(notes.scrubbed.get("date").copied().unwrap_or(0) >= 1);
     assert!(notes.scrubbed.get("phone").copied().unwrap_or(0) >= 1);
     assert!(report.rows.balanced());
@@ -63,7 +81,8 @@ fn the_rows_own_identifiers_leave_its_notes_even_from_dropped_columns() {
 
 #[test]
 fn output_does_not_depend_on_chunking() {
-    let p = policy(r#"{"患者ID": {"action": "pseudonymize"}, "医師所見": {"action": "scrub_text"}}"#);
+    let p =
+        policy(r#"{"患者ID": {"action": "pseudonymize"}, "医師所見": {"action": "scrub_text"}}"#);
     let (whole, _) = run(&p, NOTES.as_bytes(), 1 << 20);
     for chunk in [1, 2, 3, 7, 64] {
         assert_eq!(run(&p, NOTES.as_bytes(), chunk).0, whole, "chunk {chunk}");
@@ -82,15 +101,16 @@ fn an_explicit_identity_list_is_checked_against_the_header() {
         Ok(_) => session.finish().err().unwrap(),
     }
     .to_string();
-    assert!(err.contains("/columns/医師所見/identity") && err.contains("保険証"), "{err}");
+    assert!(
+        err.contains("/columns/医師所見/identity") && err.contains("保険証"),
+        "{err}"
+    );
 }
 
 #[test]
 fn an_identity_list_limits_what_counts_as_the_patients_own() {
     // Only the name: the birth date is still found by pattern, the name by record.
-    let p = policy(
-        r#"{"医師所見": {"action": "scrub_text", "identity": ["氏名"]}}"#,
-    );
+    let p = policy(r#"{"医師所見": {"action": "scrub_text", "identity": ["氏名"]}}"#);
     let (out, _) = run(&p, NOTES.as_bytes(), 1 << 20);
     assert!(!out.contains("高橋") && !out.contains("ﾓﾘ ﾊﾙｺ"), "{out}");
     assert!(!out.contains("昭和33年"), "{out}");
@@ -114,7 +134,9 @@ fn surrogates_are_consistent_within_a_patient_and_need_the_key() {
     assert_ne!(first[0], first[2], "another name: {out}");
     let second = codes(lines[2]);
     assert_ne!(first[0], second[0], "same name, other patient: {out}");
-    let err = Session::new(&p, None, SessionOptions::default()).err().unwrap();
+    let err = Session::new(&p, None, SessionOptions::default())
+        .err()
+        .unwrap();
     assert!(err.to_string().contains("key"), "{err}");
 }
 
@@ -135,6 +157,9 @@ fn both_presets_scrub_free_text_instead_of_dropping_it() {
     }
     let policy = preset::suggest(NOTES.as_bytes(), Preset::Kamei, today).unwrap();
     let (out, report) = run(&policy, NOTES.as_bytes(), 100);
-    assert!(out.contains("森林浴") && !out.contains("髙橋") && !out.contains("高橋"), "{out}");
+    assert!(
+        out.contains("森林浴") && !out.contains("髙橋") && !out.contains("高橋"),
+        "{out}"
+    );
     assert!(report.rows.balanced());
 }

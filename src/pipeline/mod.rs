@@ -26,8 +26,8 @@ use crate::format::encoding::{self, Detected, Encoding};
 use crate::ja::{identifiers, normalize};
 use crate::key::SiteKey;
 use crate::policy::{LineEnding, OnInvalid, Plan, Policy, Settings};
-use crate::scrub::{Counts, Identity};
 use crate::report::{ColumnReport, Rejection, Report, Rows, Side, MAX_LISTED_REJECTIONS};
+use crate::scrub::{Counts, Identity};
 
 /// Options that are not part of the policy because they change from run to run.
 #[derive(Clone, Default)]

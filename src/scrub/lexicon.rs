@@ -173,7 +173,7 @@ mod tests {
         assert!(lex.get("タナカ").surname_kana());
         assert!(lex.get("太郎").given());
         assert!(lex.get("タロウ").given_kana());
-        for word in ["森", "林", "春", "誠"] {
+        for word in ["森", "林", "和", "誠"] {
             let e = lex.get(word);
             assert!(e.surname() || e.given(), "{word}");
             assert!(e.common_word(), "{word}");
