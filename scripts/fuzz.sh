@@ -5,6 +5,7 @@
 #   csv_pipeline  CSV bytes through Session::push_into in random chunk sizes, encodings, policies
 #   policy        Policy::from_json, settings, compile, JSON round trip
 #   wareki        ja::wareki::parse, and format → parse round trip
+#   scrub         scrub::Scrubber::find / scrub_into on any text and identity
 # Not part of scripts/test.sh (CI time budget): run it by hand. Seeds: fuzz/seeds/<target>/ (kept
 # in git); the corpus grows in fuzz/corpus/<target>/, crashes land in fuzz/artifacts/<target>/
 # (both ignored by git). Turn every crash into a test in tests/fuzz_regressions.rs.
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 CARGO_FUZZ_VERSION=0.13.2
-ALL_TARGETS=(csv_pipeline policy wareki)
+ALL_TARGETS=(csv_pipeline policy wareki scrub)
 MINUTES=${1:-2}
 shift || true
 TARGETS=("$@")

@@ -67,6 +67,29 @@ pub enum ColumnKind {
 }
 
 impl ColumnKind {
+    /// Whether a value of this kind identifies the patient, so that free text of the same row
+    /// must not repeat it (the short 枝番 and kinds that only narrow a group are left out).
+    pub fn identifies_patient(self) -> bool {
+        use ColumnKind::*;
+        matches!(
+            self,
+            PatientId
+                | Name
+                | NameKana
+                | BirthDate
+                | PostalCode
+                | Address
+                | Phone
+                | Email
+                | MyNumber
+                | InsuredSymbol
+                | InsuredNumber
+                | PublicRecipientNumber
+                | Financial
+                | OtherIdentifier
+        )
+    }
+
     /// Japanese label for the browser tool and reasons.
     pub fn label_ja(self) -> &'static str {
         use ColumnKind::*;

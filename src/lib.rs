@@ -43,6 +43,7 @@ pub mod preset;
 pub mod preview;
 pub mod pseudonym;
 pub mod report;
+pub mod scrub;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::action::{Action, HierarchySpec, Op};
+use crate::detect::{self, ColumnKind};
 use crate::error::{Error, Result};
 use crate::format::encoding::Encoding;
 use crate::ja::wareki::{self, Date};
@@ -239,6 +240,9 @@ pub struct Plan {
     pub quasi: Vec<(usize, HierarchySpec, usize)>,
     /// The sensitive column of l-diversity.
     pub sensitive: Option<usize>,
+    /// The columns whose values `scrub_text` looks for in the row's free text, with what they
+    /// hold (empty when no column is scrubbed).
+    pub identity: Vec<(usize, ColumnKind)>,
 }
 
 /// Settings taken from the policy that do not depend on the header.
@@ -468,6 +472,7 @@ impl Policy {
                 Err(message) => problems.push((pointer_to_column(header), message)),
             }
         }
+        let identity = self.identity_columns(headers, &mut problems);
         match (&self.privacy, quasi.is_empty()) {
             (None, false) => problems.push((
                 "/privacy".into(),
@@ -519,7 +524,57 @@ impl Policy {
             on_invalid: self.on_invalid,
             quasi,
             sensitive,
+            identity,
         })
+    }
+
+    /// The identity columns of `scrub_text`: those its actions name, or else every column whose
+    /// kind (as `suggest` detected it, or as its header says) identifies the patient — whether
+    /// the column itself is written or dropped.
+    fn identity_columns(
+        &self,
+        headers: &[String],
+        problems: &mut Vec<(String, String)>,
+    ) -> Vec<(usize, ColumnKind)> {
+        let mut named: Vec<&String> = Vec::new();
+        let mut scrubs = false;
+        for (column, action) in &self.columns {
+            if let Action::ScrubText { identity, .. } = action {
+                scrubs = true;
+                for name in identity {
+                    if headers.contains(name) {
+                        named.push(name);
+                    } else {
+                        problems.push((
+                            format!("{}/identity", pointer_to_column(column)),
+                            format!("the file has no column {name:?}"),
+                        ));
+                    }
+                }
+            }
+        }
+        if !scrubs {
+            return Vec::new();
+        }
+        let kind = |header: &String| {
+            self.detected
+                .get(header)
+                .map(|d| d.kind)
+                .unwrap_or_else(|| detect::classify(header, &[]).kind)
+        };
+        headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| {
+                if named.is_empty() {
+                    kind(h).identifies_patient()
+                        && !matches!(self.columns.get(*h), Some(Action::ScrubText { .. }))
+                } else {
+                    named.contains(h)
+                }
+            })
+            .map(|(i, h)| (i, kind(h)))
+            .collect()
     }
 }
 

@@ -332,9 +332,12 @@ pub fn choose(preset: Preset, kind: ColumnKind) -> (Action, &'static str, &'stat
             "clinical content kept",
         ),
         FreeText => (
-            Action::Drop {},
-            "自由記述は識別情報を含みうるため、スクラブ機能が入るまで削除（要確認）",
-            "free text may hold identifiers: dropped until text scrubbing is available (review)",
+            Action::ScrubText {
+                identity: Vec::new(),
+                surrogates: false,
+            },
+            "自由記述は残し、本人の氏名・ID・生年月日・連絡先や他者の氏名、電話番号、住所、日付、年齢、施設名を＜氏名＞などのタグに置換（結果を確認）",
+            "free text kept with every identifier (the patient's own, other people's names, phones, addresses, dates, ages, facilities) replaced by a tag such as ＜氏名＞ (review the result)",
         ),
         Unknown => (
             Action::Drop {},
@@ -418,7 +421,7 @@ mod tests {
             ("受診日", "keep"),
             ("病名", "keep"),
             ("ICD10", "keep"),
-            ("所見", "drop"),
+            ("所見", "scrub_text"),
             ("謎", "drop"),
         ] {
             assert_eq!(action(column), expected, "{column}");

@@ -117,6 +117,9 @@ pub struct ColumnReport {
     pub values: u64,
     /// Values that could not be read and were written empty (`on_invalid: blank`).
     pub blanked: u64,
+    /// `scrub_text`: identifiers replaced, per tag (`name`, `phone`, `date` …).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub scrubbed: std::collections::BTreeMap<String, u64>,
     /// What `suggest` detected and why it chose the action, when the policy says.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detected: Option<crate::preset::Detected>,

@@ -76,7 +76,7 @@ const SYSTEM: &str = "urn:oid:1.2.392.100495.20.3.51.11311234567";
 
 fn small() -> String {
     let lines = [
-        format!(r#"{{"resourceType":"Condition","id":"c1","subject":{{"reference":"Patient/p1","display":"山田 太郎"}},"code":{{"coding":[{{"system":"urn:icd10","code":"I10","display":"本態性高血圧"}}],"text":"高血圧"}},"recordedDate":"2024-04-01","note":[{{"text":"山田太郎様 090-1234-5678"}}]}}"#),
+        r#"{"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/p1","display":"山田 太郎"},"code":{"coding":[{"system":"urn:icd10","code":"I10","display":"本態性高血圧"}],"text":"高血圧"},"recordedDate":"2024-04-01","note":[{"text":"山田太郎様 090-1234-5678"}]}"#.to_owned(),
         "not json at all".to_owned(),
         format!(r#"{{"resourceType":"Patient","id":"p1","identifier":[{{"system":"{SYSTEM}","value":"00012345"}}],"name":[{{"family":"山田","given":["太郎"]}}],"birthDate":"1958-03-14","gender":"male","maritalStatus":{{"text":"既婚"}}}}"#),
         String::new(),
@@ -85,7 +85,7 @@ fn small() -> String {
     ];
     let mut text = lines.join("\r\n");
     // The last line has no line ending.
-    text.push_str("\r\n{\"resourceType\":\"Observation\",\"id\":\"o1\",\"subject\":{\"reference\":\"Patient/p1\"},\"valueString\":\"ｶﾀｶﾅの所見\",\"status\":\"final\"}");
+    text.push_str("\r\n{\"resourceType\":\"Observation\",\"id\":\"o1\",\"subject\":{\"reference\":\"Patient/p1\"},\"valueString\":\"ｶﾀｶﾅの所見。太郎さんより\",\"status\":\"final\"}");
     text
 }
 
@@ -117,12 +117,13 @@ fn every_split_point_gives_the_same_bytes_and_bad_lines_are_counted() {
         "090",
         "00012345",
         "1958-03-14",
-        "ｶﾀｶﾅ",
         "\"p1\"",
         "既婚",
     ] {
         assert!(!text.contains(leak), "{leak} in {text}");
     }
+    // Prose is scrubbed, not dropped: its clinical words stay.
+    assert!(text.contains("ｶﾀｶﾅの所見。＜氏名＞さんより"), "{text}");
     assert!(
         text.contains("本態性高血圧"),
         "a coded display is clinical: kept"
@@ -539,4 +540,35 @@ fn suggest_on_fhir_gives_the_jp_core_policy_and_csv_policies_are_unchanged() {
     let csv = Policy::from_json(r#"{"version":1,"columns":{"a":{"action":"keep"}}}"#).unwrap();
     assert!(!csv.to_json().contains("paths"));
     assert!(!csv.needs_scan());
+}
+
+/// Free text is scrubbed with the patient's own identifiers taken from its Patient resource,
+/// even when that resource comes later in the file: a bare kana reading (no honorific, so no
+/// lexicon or context rule would find it) and the patient's phone in another spelling go; the
+/// report counts the replacements per rule and tag.
+#[test]
+fn prose_is_scrubbed_with_the_patients_own_identifiers_from_anywhere_in_the_file() {
+    let ide = "http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation";
+    let condition = r#"{"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/p1"},"code":{"text":"高血圧"},"note":[{"text":"ﾔﾏﾀﾞﾀﾛｳ 来院、血圧 142/88。連絡先 ０３（１２３４）５６７８"}]}"#;
+    let patient = format!(
+        r#"{{"resourceType":"Patient","id":"p1","identifier":[{{"system":"{SYSTEM}","value":"00012345"}}],"name":[{{"extension":[{{"url":"{ide}","valueCode":"IDE"}}],"family":"山田","given":["太郎"]}},{{"extension":[{{"url":"{ide}","valueCode":"SYL"}}],"family":"ヤマダ","given":["タロウ"]}}],"telecom":[{{"system":"phone","value":"03-1234-5678"}}]}}"#
+    );
+    let input = format!("{condition}\n{patient}\n");
+    let policy = preset(Preset::Kamei, Format::Ndjson);
+    let (out, report) = run(&policy, &[], input.as_bytes(), &[7]);
+    let text = String::from_utf8(out).unwrap();
+    let note = text.lines().next().unwrap();
+    assert!(
+        !note.contains("ﾔﾏﾀﾞ") && !note.contains("５６７８"),
+        "{note}"
+    );
+    assert!(note.contains("来院、血圧 142/88。"), "{note}");
+    let rule = report
+        .columns
+        .iter()
+        .find(|c| c.name == "nodesByType('Annotation').text")
+        .unwrap();
+    assert_eq!(rule.action, "scrub_text");
+    assert_eq!(rule.scrubbed.get("name"), Some(&1), "{:?}", rule.scrubbed);
+    assert_eq!(rule.scrubbed.get("phone"), Some(&1), "{:?}", rule.scrubbed);
 }

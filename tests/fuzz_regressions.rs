@@ -176,3 +176,21 @@ fn policy_float_round_trips() {
         br#"{"version":1,"privacy":{"k":2,"l":{"entropy":2.9091650704676072e72}},"columns":{}}"#,
     );
 }
+
+/// The scrub target's seeds and edge inputs (empty, only an identity line, stray bytes, a
+/// half-width kana name split by a line break) through its checks.
+#[test]
+fn scrub_samples_keep_the_invariants() {
+    let seed = include_bytes!("../fuzz/seeds/scrub/basic.txt");
+    harness::scrub(seed);
+    for input in [
+        &b""[..],
+        b"\n",
+        b"|||||||\n",
+        "田中 太郎\n田中\r\n太郎さん".as_bytes(),
+        "ﾀﾅｶ ﾀﾛｳ|ﾀﾅｶ\nﾀﾅｶ様 0\u{301}9\u{FF10}".as_bytes(),
+        b"\xff\xfe\x00garbage\n\xe3\x81",
+    ] {
+        harness::scrub(input);
+    }
+}

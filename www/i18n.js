@@ -152,6 +152,9 @@ export const STRINGS = {
     "result.risk": "k = {k}。最大再識別リスク（検察官モデル）：加工前 {before}% → 加工後 {after}%。削除した行 {suppressed}。",
     "result.columns": "列ごとの結果",
     "result.colName": "列", "result.colAction": "処理", "result.colValues": "処理した値", "result.colBlanked": "空欄にした値",
+    "result.colScrubbed": "置換した識別情報",
+    "tag.name": "氏名", "tag.phone": "電話番号", "tag.address": "住所", "tag.postal": "郵便番号", "tag.date": "日付",
+    "tag.age": "年齢", "tag.facility": "施設名", "tag.id": "ID", "tag.email": "メール", "tag.url": "URL",
     "result.rejectedTitle": "除外した行（最大 {n} 件を表示）",
     "result.rejectedNone": "除外した行はありません。",
     "result.row": "データ行", "result.line": "ファイルの行", "result.column": "列", "result.reason": "理由",
@@ -334,6 +337,9 @@ export const STRINGS = {
     "result.risk": "k = {k}. Highest re-identification risk (prosecutor): {before}% before → {after}% after. Rows suppressed: {suppressed}.",
     "result.columns": "Result per column",
     "result.colName": "Column", "result.colAction": "Action", "result.colValues": "Values processed", "result.colBlanked": "Values blanked",
+    "result.colScrubbed": "Identifiers replaced",
+    "tag.name": "name", "tag.phone": "phone", "tag.address": "address", "tag.postal": "postal code", "tag.date": "date",
+    "tag.age": "age", "tag.facility": "facility", "tag.id": "ID", "tag.email": "e-mail", "tag.url": "URL",
     "result.rejectedTitle": "Rejected rows (up to {n} shown)",
     "result.rejectedNone": "No rows were rejected.",
     "result.row": "Data row", "result.line": "File line", "result.column": "Column", "result.reason": "Reason",
@@ -373,12 +379,14 @@ const ACTIONS_JA = {
   pseudonymize: "仮名化（鍵を使用）", tokenize: "トークン化（対応表あり）",
   generalize_date: "日付を丸める", age: "年齢（区分）に変換", top_code: "上限でまとめる",
   date_shift: "日付をずらす", generalize_postal: "郵便番号を丸める", generalize_address: "住所を丸める",
+  scrub_text: "識別情報をタグに置換（自由記述）",
 };
 const ACTIONS_EN = {
   keep: "keep", drop: "drop", replace: "replace", mask: "mask (hide part)",
   pseudonymize: "pseudonymize (keyed)", tokenize: "tokenize (with table)",
   generalize_date: "generalize date", age: "age (bands)", top_code: "top-code",
   date_shift: "shift dates", generalize_postal: "generalize postal code", generalize_address: "generalize address",
+  scrub_text: "scrub identifiers (free text)",
 };
 const KINDS_JA = {
   patient_id: "患者ID", name: "氏名", name_kana: "カナ氏名", birth_date: "生年月日", age: "年齢", sex: "性別",

@@ -20,6 +20,7 @@ export const DEFAULTS = {
   date_shift: { max_days: 30 },
   generalize_postal: { digits: 3 },
   generalize_address: { to: "municipality" },
+  scrub_text: {},
 };
 
 /** The settings shown next to each action: number ranges or choices. */

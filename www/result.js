@@ -2,7 +2,7 @@
 // summary (counts, charts, record of hashes and key fingerprint, per-column results), rejected
 // rows and warnings. Rendered from the run's report only; never from cell values.
 import { $, h, baseName } from "./dom.js";
-import { t, num, ACTION_NAMES, actionLabel } from "./i18n.js";
+import { t, num, getLang, ACTION_NAMES, actionLabel } from "./i18n.js";
 import { barChart } from "./charts.js";
 import { warningText, reasonText } from "./errors.js";
 
@@ -100,13 +100,20 @@ function levelsList(report) {
 function columnsTable(report) {
   return h("table", { className: "data" },
     h("caption", {}, t("result.columns")),
-    h("thead", {}, h("tr", {}, ["result.colName", "result.colAction", "result.colValues", "result.colBlanked"]
+    h("thead", {}, h("tr", {}, ["result.colName", "result.colAction", "result.colValues", "result.colBlanked", "result.colScrubbed"]
       .map((k) => h("th", { scope: "col" }, t(k))))),
     h("tbody", {}, report.columns.map((c) => h("tr", {},
       h("th", { scope: "row" }, c.name),
       h("td", {}, actionLabel(c.action)),
       h("td", { className: "n" }, num(c.values)),
-      h("td", { className: "n" }, num(c.blanked))))));
+      h("td", { className: "n" }, num(c.blanked)),
+      h("td", { className: "scrubbed" }, scrubbedText(c.scrubbed))))));
+}
+
+/** "氏名 12、電話番号 3" for a scrub_text column; empty otherwise. */
+function scrubbedText(scrubbed) {
+  const entries = Object.entries(scrubbed ?? {});
+  return entries.map(([tag, n]) => `${t(`tag.${tag}`)} ${num(n)}`).join(getLang() === "ja" ? "、" : ", ");
 }
 
 function rejectedTable(report) {

@@ -52,7 +52,7 @@ pub const ASCII: [&str; 20] = [
 
 /// The fixed policies `csv_pipeline` chooses from, as `(name, actions by column meaning)`.
 /// Together they use every action: keep, drop, replace, mask, pseudonymize, tokenize,
-/// generalize_date, age, top_code, date_shift, generalize_postal, generalize_address.
+/// generalize_date, age, top_code, date_shift, generalize_postal, generalize_address, scrub_text.
 pub const POLICIES: [(&str, [&str; 20]); 4] = [
     (
         "kamei",
@@ -76,7 +76,7 @@ pub const POLICIES: [(&str, [&str; 20]); 4] = [
             r#"{"action":"keep"}"#,
             r#"{"action":"keep"}"#,
             r#"{"action":"top_code","at":10}"#,
-            r#"{"action":"drop"}"#,
+            r#"{"action":"scrub_text"}"#,
         ],
     ),
     (
@@ -407,4 +407,55 @@ pub fn wareki(data: &[u8]) {
             );
         }
     }
+}
+
+/// `scrub`: the input's first line is the row's identity (fields separated by `|`, each added
+/// with a kind chosen by its position), the rest is the note. Spans must be ordered,
+/// non-overlapping and on char boundaries; scrubbing twice must give the same text; text outside
+/// the spans must be copied unchanged.
+pub fn scrub(data: &[u8]) {
+    use deid_kit::detect::ColumnKind;
+    use deid_kit::scrub::{Counts, Identity, Options, Scrubber};
+    const KINDS: [ColumnKind; 8] = [
+        ColumnKind::Name,
+        ColumnKind::NameKana,
+        ColumnKind::PatientId,
+        ColumnKind::BirthDate,
+        ColumnKind::Phone,
+        ColumnKind::Address,
+        ColumnKind::PostalCode,
+        ColumnKind::Unknown,
+    ];
+    let text = String::from_utf8_lossy(data);
+    let (first, note) = text.split_once('\n').unwrap_or(("", &text));
+    let mut identity = Identity::new();
+    for (i, value) in first.split('|').enumerate() {
+        identity.add(KINDS[i % KINDS.len()], value);
+    }
+    identity.set_patient(first);
+    let scrubber = Scrubber::new(Options::default());
+    let spans = scrubber.find(note, &identity);
+    let mut at = 0;
+    for span in &spans {
+        assert!(span.start >= at && span.start < span.end && span.end <= note.len());
+        assert!(note.is_char_boundary(span.start) && note.is_char_boundary(span.end));
+        at = span.end;
+    }
+    let mut out = String::new();
+    let mut counts = Counts::default();
+    scrubber.scrub_into(note, &identity, &mut out, &mut counts);
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    assert_eq!(total, spans.len() as u64);
+    let mut again = String::new();
+    scrubber.scrub_into(note, &identity, &mut again, &mut Counts::default());
+    assert_eq!(out, again, "not deterministic");
+    let mut expected = String::new();
+    let mut at = 0;
+    for span in &spans {
+        expected.push_str(&note[at..span.start]);
+        expected.push_str(span.tag.label());
+        at = span.end;
+    }
+    expected.push_str(&note[at..]);
+    assert_eq!(out, expected);
 }

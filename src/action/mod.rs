@@ -14,6 +14,7 @@ use crate::ja::address::Level as AddressLevel;
 use crate::ja::normalize::Options;
 use crate::policy::CompileContext;
 use crate::pseudonym::{self, Pseudonymizer};
+use crate::scrub::{Counts, Identity, Options as ScrubOptions, Scrubber, Surrogates};
 
 pub use date::{DateLevel, DateShifter};
 pub use tokenize::TokenTable;
@@ -111,6 +112,20 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "is_zero")]
         min_level: usize,
     },
+    /// Free text (所見, 看護記録, 紹介状): the clinical sentence stays, each identifier found in it
+    /// (the row's own names, IDs, phones, birth date, address; phone numbers, dates, ages,
+    /// addresses and IDs by pattern; other people's names and facilities by lexicon and context)
+    /// becomes a tag such as ＜氏名＞.
+    ScrubText {
+        /// The columns holding the patient's own identifiers, looked for in every spelling. Empty
+        /// (the default): every column whose header or detected kind is an identifier.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        identity: Vec<String>,
+        /// Consistent surrogates (`＜氏名:7K2Q＞`: the same name gives the same code within one
+        /// patient) instead of bare tags; needs the site key.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        surrogates: bool,
+    },
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -175,6 +190,8 @@ pub enum Op {
     GeneralizePostal(u8),
     /// Address cut.
     GeneralizeAddress(AddressLevel),
+    /// Free-text scrubbing.
+    ScrubText(Scrubber),
 }
 
 /// A value the action cannot read; the reason never contains the value.
@@ -187,6 +204,10 @@ pub struct RowContext<'a> {
     pub patient_id: Option<&'a str>,
     /// The session's token table.
     pub tokens: &'a mut TokenTable,
+    /// The row's own identifiers, for `scrub_text`.
+    pub identity: &'a Identity,
+    /// What `scrub_text` replaced in the current cell (the pipeline adds it to the column).
+    pub scrubbed: Counts,
 }
 
 impl Action {
@@ -206,6 +227,7 @@ impl Action {
             Action::GeneralizePostal { .. } => "generalize_postal",
             Action::GeneralizeAddress { .. } => "generalize_address",
             Action::Generalize { .. } => "generalize",
+            Action::ScrubText { .. } => "scrub_text",
         }
     }
 
@@ -213,7 +235,13 @@ impl Action {
     pub fn needs_key(&self) -> bool {
         matches!(
             self,
-            Action::Pseudonymize { .. } | Action::DateShift { .. } | Action::Tokenize { .. }
+            Action::Pseudonymize { .. }
+                | Action::DateShift { .. }
+                | Action::Tokenize { .. }
+                | Action::ScrubText {
+                    surrogates: true,
+                    ..
+                }
         )
     }
 
@@ -294,6 +322,13 @@ impl Action {
                 // The index is set by the policy's compile, which numbers the quasi-identifiers.
                 Op::Generalize(0)
             }
+            Action::ScrubText { surrogates, .. } => Op::ScrubText(Scrubber::new(ScrubOptions {
+                surrogates: if *surrogates {
+                    Some(Surrogates::new(key()?))
+                } else {
+                    None
+                },
+            })),
         };
         Ok(Some(op))
     }
@@ -347,6 +382,9 @@ impl Op {
             Op::DateShift(shifter) => shifter.apply(value, row.patient_id, out)?,
             Op::GeneralizePostal(digits) => place::postal(value, *digits, out)?,
             Op::GeneralizeAddress(level) => place::address(value, *level, out)?,
+            Op::ScrubText(scrubber) => {
+                scrubber.scrub_into(value, row.identity, out, &mut row.scrubbed)
+            }
         }
         Ok(())
     }

@@ -63,14 +63,22 @@ pub fn policy(preset: Preset, format: Format, today: Date) -> Policy {
 
     // Narrative and notes go whole (a note's author reference with them: an Annotation without
     // its text is not valid FHIR).
+    let scrub = || Action::ScrubText {
+        identity: Vec::new(),
+        surrogates: false,
+    };
     rule("nodesByType('Narrative')", drop());
+    // Prose keeps its clinical sentences; the patient's own identifiers (from its Patient
+    // resource) and anyone else's are replaced by tags.
+    rule("nodesByType('Annotation').text", scrub());
+    rule("nodesByType('Annotation').time", dates());
     rule("nodesByType('Annotation')", drop());
 
     // Links: every id and reference, by the same keyed pseudonym.
     rule("Resource.id", pseudonymize());
     rule("Reference.reference", pseudonymize());
     rule("Reference.type", keep());
-    rule("Reference.display", drop());
+    rule("Reference.display", scrub());
     rule("Reference.identifier", drop());
 
     // The patient.
@@ -179,9 +187,6 @@ pub fn policy(preset: Preset, format: Format, today: Date) -> Policy {
     // Prose: dropped until the free-text scrubber is merged (a coded display is kept).
     for element in [
         "nodesByType('CodeableConcept').text",
-        "nodesByType('Identifier')",
-        "nodesByType('Attachment').data",
-        "nodesByType('Attachment').url",
         "nodesByType('Attachment').title",
         "Observation.value.ofType(string)",
         "Observation.component.value.ofType(string)",
@@ -191,9 +196,15 @@ pub fn policy(preset: Preset, format: Format, today: Date) -> Policy {
         "AllergyIntolerance.onset.ofType(string)",
         "MedicationRequest.dosageInstruction.text",
         "MedicationRequest.dosageInstruction.patientInstruction",
-        "MedicationRequest.note",
         "AllergyIntolerance.reaction.description",
         "DocumentReference.description",
+    ] {
+        rule(element, scrub());
+    }
+    for element in [
+        "nodesByType('Identifier')",
+        "nodesByType('Attachment').data",
+        "nodesByType('Attachment').url",
         "DocumentReference.masterIdentifier",
         "Encounter.hospitalization.preAdmissionIdentifier",
     ] {

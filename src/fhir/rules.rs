@@ -31,6 +31,8 @@ pub struct Rule {
 pub struct Rules {
     /// The rules.
     pub rules: Vec<Rule>,
+    /// Whether a rule scrubs free text (then each resource needs its patient's identity).
+    pub scrubs: bool,
 }
 
 impl Rules {
@@ -78,6 +80,13 @@ impl Rules {
                 }
             };
             let op = match action {
+                Action::ScrubText { identity, .. } if !identity.is_empty() => {
+                    problems.push((
+                        at,
+                        "in FHIR the patient's own identifiers come from its Patient resource: leave identity out".into(),
+                    ));
+                    continue;
+                }
                 Action::Generalize { .. } | Action::Keep { sensitive: true } => {
                     problems.push((
                         at,
@@ -110,7 +119,10 @@ impl Rules {
             }
             return Err(Error::policy(path, message));
         }
-        Ok(Rules { rules })
+        let scrubs = rules
+            .iter()
+            .any(|r| matches!(r.op, Some(crate::action::Op::ScrubText(_))));
+        Ok(Rules { rules, scrubs })
     }
 
     /// For one resource: the JSON pointer of every node some rule selects, with the index of

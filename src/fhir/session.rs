@@ -27,6 +27,7 @@ use crate::pseudonym::Pseudonymizer;
 use crate::report::{
     ColumnReport, FhirReport, Rejection, Report, Rows, Side, MAX_LISTED_REJECTIONS,
 };
+use crate::scrub::Identity;
 
 /// The container: one resource per line, or one Bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +68,8 @@ struct Engine {
     link: Option<Pseudonymizer>,
     tokens: TokenTable,
     tally: Tally,
+    /// The current resource's patient's identifiers (scrub_text).
+    identity: Identity,
     rows: Rows,
     rejected: Vec<Rejection>,
     resources: BTreeMap<String, u64>,
@@ -205,6 +208,7 @@ impl Session {
                 link,
                 tokens: TokenTable::new(token_length),
                 tally: Tally::default(),
+                identity: Identity::new(),
                 rows: Rows::default(),
                 rejected: Vec::new(),
                 resources: BTreeMap::new(),
@@ -391,16 +395,29 @@ impl Engine {
             .get("id")
             .and_then(Value::as_str)
             .map(|id| format!("{kind}/{id}"));
-        let shift_key = patient.or(own);
+        let shift_key = patient.clone().or(own);
         let decided = self.rules.decide(&value, &kind);
         let Value::Object(map) = &mut value else {
             return Fate::Rejected(None, "the resource is not a JSON object".into());
         };
+        if self.rules.scrubs {
+            // The patient's own identifiers, from its Patient resource wherever it is in the file.
+            self.identity.clear();
+            if let Some(key) = patient.as_deref() {
+                if let Some(values) = index.identity(key) {
+                    for (kind, value) in values.values() {
+                        self.identity.add(kind, value);
+                    }
+                }
+                self.identity.set_patient(key);
+            }
+        }
         let mut walk = Walk::new(
             &self.rules,
             &decided,
             shift_key.as_deref(),
             &mut self.tokens,
+            &self.identity,
             self.on_invalid,
             &mut self.tally,
         );
@@ -479,11 +496,13 @@ impl Engine {
         }
         let decided = self.rules.decide(&value, "Bundle");
         if let Value::Object(map) = &mut value {
+            let no_one = Identity::new();
             let mut walk = Walk::new(
                 &self.rules,
                 &decided,
                 None,
                 &mut self.tokens,
+                &no_one,
                 OnInvalid::Blank,
                 &mut self.tally,
             );
@@ -568,6 +587,12 @@ impl Engine {
                 action: r.action.to_owned(),
                 values: self.tally.applied.get(i).copied().unwrap_or(0),
                 blanked: 0,
+                scrubbed: self
+                    .tally
+                    .scrubbed
+                    .get(i)
+                    .map(|c| c.iter().map(|(t, n)| (t.name().to_owned(), n)).collect())
+                    .unwrap_or_default(),
                 note: None,
                 detected: None,
             })

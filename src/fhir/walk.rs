@@ -12,6 +12,7 @@ use super::links;
 use super::rules::Rules;
 use crate::action::{Invalid, Op, RowContext, TokenTable};
 use crate::policy::OnInvalid;
+use crate::scrub::{Counts, Identity};
 
 /// What became of a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +34,8 @@ pub struct Tally {
     pub applied: Vec<u64>,
     /// Values an action could not read, removed under `on_invalid: blank`.
     pub blanked: u64,
+    /// What each `scrub_text` rule replaced, per tag.
+    pub scrubbed: Vec<Counts>,
 }
 
 /// A value no action could read: the element's path and the reason (never the value).
@@ -54,6 +57,8 @@ pub struct Walk<'a> {
     pub shift_key: Option<&'a str>,
     /// The session's token table.
     pub tokens: &'a mut TokenTable,
+    /// The resource's patient's own identifiers (from its Patient resource), for `scrub_text`.
+    pub identity: &'a Identity,
     /// What an unreadable value does.
     pub on_invalid: OnInvalid,
     /// Counters.
@@ -70,17 +75,20 @@ impl<'a> Walk<'a> {
         decided: &'a HashMap<String, usize>,
         shift_key: Option<&'a str>,
         tokens: &'a mut TokenTable,
+        identity: &'a Identity,
         on_invalid: OnInvalid,
         tally: &'a mut Tally,
     ) -> Walk<'a> {
         if tally.applied.len() < rules.rules.len() {
             tally.applied.resize(rules.rules.len(), 0);
+            tally.scrubbed.resize(rules.rules.len(), Counts::default());
         }
         Walk {
             rules,
             decided,
             shift_key,
             tokens,
+            identity,
             on_invalid,
             tally,
             pointer: String::new(),
@@ -251,8 +259,14 @@ impl<'a> Walk<'a> {
                 let mut context = RowContext {
                     patient_id: self.shift_key,
                     tokens: self.tokens,
+                    identity: self.identity,
+                    scrubbed: Counts::default(),
                 };
-                op.apply(&text, &mut context, &mut self.cell)
+                let result = op.apply(&text, &mut context, &mut self.cell);
+                if let Some(counts) = self.tally.scrubbed.get_mut(rule) {
+                    counts.merge(&context.scrubbed);
+                }
+                result
             }
         };
         match result {

@@ -80,7 +80,7 @@ enum Stage {
 ///         Ok(())
 ///     }).unwrap();
 /// }
-/// reader.feed(&[], true, &mut |_| Ok(())).unwrap();
+/// reader.feed(&[], true, &mut |_| Ok::<(), deid_kit::format::bundle::SyntaxError>(())).unwrap();
 /// assert_eq!(parts, [
 ///     r#"head {"resourceType":"Bundle","#,
 ///     r#"entry {"resource":{"resourceType":"Patient"}}"#,

@@ -27,6 +27,7 @@ use crate::ja::{identifiers, normalize};
 use crate::key::SiteKey;
 use crate::policy::{LineEnding, OnInvalid, Plan, Policy, Settings};
 use crate::report::{ColumnReport, Rejection, Report, Rows, Side, MAX_LISTED_REJECTIONS};
+use crate::scrub::{Counts, Identity};
 
 /// Options that are not part of the policy because they change from run to run.
 #[derive(Clone, Default)]
@@ -112,6 +113,8 @@ struct State {
     output_bytes: u64,
     tokens: TokenTable,
     mode: Mode,
+    /// The current row's own identifiers, for `scrub_text`.
+    identity: Identity,
     /// The generalized quasi-identifiers of the current row (second pass).
     generalized: Vec<String>,
     text: String,
@@ -228,6 +231,7 @@ impl Session {
                 output_bytes: 0,
                 tokens: TokenTable::new(token_length),
                 mode,
+                identity: Identity::new(),
                 generalized: Vec::new(),
                 text: String::new(),
                 ranges: Vec::new(),
@@ -545,6 +549,7 @@ impl State {
             .map(|(i, _)| *i)
             .chain(quasi)
             .chain(plan.sensitive)
+            .chain(plan.identity.iter().map(|(i, _)| *i))
         {
             if let Some(n) = self.needed.get_mut(i) {
                 *n = true;
@@ -655,9 +660,20 @@ impl State {
                 Err(reason) => return Err((plan.quasi.first().map(|(i, ..)| *i), reason)),
             }
         }
+        self.identity.clear();
+        if !plan.identity.is_empty() {
+            for (i, kind) in &plan.identity {
+                self.identity.add(*kind, cell(*i));
+            }
+            if let Some(id) = patient_id {
+                self.identity.set_patient(id);
+            }
+        }
         let mut context = RowContext {
             patient_id,
             tokens: &mut self.tokens,
+            identity: &self.identity,
+            scrubbed: Counts::default(),
         };
         let raw_keep = self.output_encoding == encoding;
         self.line.clear();
@@ -680,6 +696,14 @@ impl State {
             }
             self.cell.clear();
             match op.apply(value, &mut context, &mut self.cell) {
+                Ok(()) if matches!(op, Op::ScrubText(_)) => {
+                    if let Some(c) = self.columns.get_mut(*i) {
+                        for (tag, n) in context.scrubbed.iter() {
+                            *c.scrubbed.entry(tag.name().to_owned()).or_default() += n;
+                        }
+                    }
+                    context.scrubbed = Counts::default();
+                }
                 Ok(()) => {}
                 Err(Invalid(_)) if plan.on_invalid == OnInvalid::Blank => {
                     if let Some(c) = self.columns.get_mut(*i) {

@@ -38,6 +38,7 @@ export type Action =
   | { action: "date_shift"; max_days: number }
   | { action: "generalize_postal"; digits: number }
   | { action: "generalize_address"; to: "prefecture" | "municipality" | "ward" }
+  | { action: "scrub_text"; identity?: string[]; surrogates?: boolean }
   | { action: "generalize"; hierarchy: "age" | "date" | "postal" | "address" | "sex" | string[][]; quasi_identifier?: true };
 /** A de-identification policy: the same JSON document as the CLI's `--policy` file. */
 export interface Policy {
@@ -113,7 +114,8 @@ export interface Report {
   output: ReportSide;
   /** in = out + rejected + opted_out */
   rows: { in: number; out: number; rejected: number; opted_out: number; suppressed: number };
-  columns: { name: string; action: string; note?: string; values: number; blanked: number; detected?: Detected }[];
+  /** `scrubbed`: identifiers a scrub_text column replaced, per tag (name, phone, address, postal, date, age, facility, id, email, url). */
+  columns: { name: string; action: string; note?: string; values: number; blanked: number; scrubbed?: Record<string, number>; detected?: Detected }[];
   rejected: { row: number; line: number; column: string | null; reason: string }[];
   tokens: number;
   warnings: string[];

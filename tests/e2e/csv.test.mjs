@@ -91,6 +91,11 @@ test("full run on Shift_JIS files: plan changed and saved, downloads equal the C
       assert.equal(report.output.encoding, "shift_jis");
       assert.equal(report.key_fingerprint, vectors.fingerprint);
       assert.equal(report.columns.find((c) => c.name === "性別").action, "drop");
+      // Free text is scrubbed, not dropped: the report and the result table count the tags.
+      const notes = report.columns.find((c) => c.name === "医師所見");
+      assert.equal(notes.action, "scrub_text");
+      assert.ok(notes.scrubbed.name > 0, JSON.stringify(notes));
+      assert.match(await page.textContent("#result-columns"), new RegExp(`氏名 ${notes.scrubbed.name.toLocaleString("en-US")}`));
     }
     assert.deepEqual(s.offOrigin, []);
     assert.deepEqual(s.websockets, []);

@@ -1,0 +1,490 @@
+//! The row's own identifiers ([`Identity`]) and their search in a note: every spelling of the
+//! patient's name and reading (spaced or not, full or half width, 異体字, hiragana or katakana),
+//! ID (with or without leading zeros and separators), phone, birth date, postal code and address.
+//! Values are normalized once when added; a note is searched with plain substring search in its
+//! normalized views, which is fast for the handful of values a row has.
+
+use super::lexicon::lexicon;
+use super::patterns::{is_digit, is_katakana};
+use super::view::View;
+use super::{Span, Tag};
+use crate::detect::ColumnKind;
+use crate::ja::normalize::{normalize, patient_id, Options};
+use crate::ja::{address, identifiers, wareki};
+
+/// A number to find on its digits, across separators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Digits {
+    digits: String,
+    /// Leading zeros in the note are skipped (IDs lose them in spreadsheets).
+    strip_zeros: bool,
+    tag: Tag,
+}
+
+/// The row's (patient's) own identifiers, added column by column and searched in its notes,
+/// even when the column itself is dropped from the output. Reuse one across rows with
+/// [`Identity::clear`].
+///
+/// # Example
+/// ```
+/// use deid_kit::detect::ColumnKind;
+/// use deid_kit::scrub::{Identity, Options, Scrubber};
+/// let mut id = Identity::new();
+/// id.add(ColumnKind::Name, "髙橋 誠");
+/// id.add(ColumnKind::NameKana, "タカハシ マコト");
+/// id.add(ColumnKind::PatientId, "000123456");
+/// let (out, _) = Scrubber::new(Options::default()).scrub("高橋さん(たかはし)、ID 123456。", &id);
+/// assert_eq!(out, "＜氏名＞さん(＜氏名＞)、ID ＜ID＞。");
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct Identity {
+    patient: String,
+    /// Name-view strings (names, readings, address parts) and whether they need an honorific
+    /// after them (single characters).
+    names: Vec<(String, bool, Tag)>,
+    /// Text-view strings (e-mail, non-numeric IDs).
+    texts: Vec<(String, Tag)>,
+    numbers: Vec<Digits>,
+}
+
+impl Identity {
+    /// An empty identity.
+    pub fn new() -> Identity {
+        Identity::default()
+    }
+
+    /// Forgets every value (keeps the allocations).
+    pub fn clear(&mut self) {
+        self.patient.clear();
+        self.names.clear();
+        self.texts.clear();
+        self.numbers.clear();
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.texts.is_empty() && self.numbers.is_empty()
+    }
+
+    /// Sets the patient whose surrogates these are (normalized, leading zeros stripped);
+    /// [`Identity::add`] with [`ColumnKind::PatientId`] sets it too.
+    pub fn set_patient(&mut self, id: &str) {
+        self.patient = patient_id(id, true);
+    }
+
+    /// The patient set by [`Identity::set_patient`] (empty when none).
+    pub fn patient(&self) -> &str {
+        &self.patient
+    }
+
+    /// Adds a value of the row. `kind` is what its column holds; for [`ColumnKind::Unknown`] the
+    /// value's own shape decides (phone, e-mail, postal code, My Number, date, long number).
+    pub fn add(&mut self, kind: ColumnKind, value: &str) {
+        let value = value.trim();
+        if value.is_empty() {
+            return;
+        }
+        match kind {
+            ColumnKind::Name => self.add_name(value, false),
+            ColumnKind::NameKana => self.add_name(value, true),
+            ColumnKind::PatientId => {
+                if self.patient.is_empty() {
+                    self.set_patient(value);
+                }
+                self.add_number(value, true, Tag::Id);
+            }
+            ColumnKind::BirthDate => self.add_date(value),
+            ColumnKind::Phone => self.add_number(value, false, Tag::Phone),
+            ColumnKind::PostalCode => {
+                self.add_number(value.trim_start_matches('〒'), false, Tag::Postal)
+            }
+            ColumnKind::Address => self.add_address(value),
+            ColumnKind::Email => self.push_text(normalize(value, Options::default()), Tag::Email),
+            ColumnKind::MyNumber
+            | ColumnKind::InsurerNumber
+            | ColumnKind::InsuredSymbol
+            | ColumnKind::InsuredNumber
+            | ColumnKind::PublicPayerNumber
+            | ColumnKind::PublicRecipientNumber
+            | ColumnKind::Financial
+            | ColumnKind::OtherIdentifier => self.add_number(value, true, Tag::Id),
+            ColumnKind::Unknown => self.add_by_shape(value),
+            _ => {}
+        }
+    }
+
+    fn add_by_shape(&mut self, value: &str) {
+        match identifiers::recognize(value) {
+            Some(identifiers::Kind::Email) => {
+                self.push_text(normalize(value, Options::default()), Tag::Email)
+            }
+            Some(identifiers::Kind::Phone) => self.add_number(value, false, Tag::Phone),
+            Some(identifiers::Kind::PostalCode) => {
+                self.add_number(value.trim_start_matches('〒'), false, Tag::Postal)
+            }
+            Some(_) => self.add_number(value, true, Tag::Id),
+            None => {
+                if wareki::parse(value).is_ok() {
+                    self.add_date(value);
+                } else if identifiers::digits_of(&normalize(value, Options::default()))
+                    .is_some_and(|d| d.len() >= 4)
+                {
+                    self.add_number(value, true, Tag::Id);
+                }
+            }
+        }
+    }
+
+    fn push_name(&mut self, variant: String, tag: Tag) {
+        let chars = variant.chars().count();
+        if chars == 0 || self.names.iter().any(|(v, _, _)| *v == variant) {
+            return;
+        }
+        self.names.push((variant, chars < 2, tag));
+    }
+
+    fn push_text(&mut self, text: String, tag: Tag) {
+        if text.chars().count() >= 2 && !self.texts.iter().any(|(t, _)| *t == text) {
+            self.texts.push((text, tag));
+        }
+    }
+
+    /// A name or its reading: the whole, and family and given name alone (split at a space, or
+    /// by the lexicon's surnames when there is none).
+    fn add_name(&mut self, value: &str, kana: bool) {
+        let spaced = normalize(value, Options::default());
+        let full = normalize(value, Options::NAME);
+        let parts: Vec<String> = spaced
+            .split(' ')
+            .map(|p| normalize(p, Options::NAME))
+            .filter(|p| !p.is_empty())
+            .collect();
+        self.push_name(full.clone(), Tag::Name);
+        if parts.len() > 1 {
+            for p in parts {
+                self.push_name(p, Tag::Name);
+            }
+            return;
+        }
+        if let Some((family, given)) = split_name(&full, kana) {
+            self.push_name(family.to_owned(), Tag::Name);
+            self.push_name(given.to_owned(), Tag::Name);
+        }
+    }
+
+    /// A number (ID, phone, postal code) found on its digits; other IDs as text.
+    fn add_number(&mut self, value: &str, strip_zeros: bool, tag: Tag) {
+        let text = normalize(value, Options::default());
+        match identifiers::digits_of(&text) {
+            Some(digits) => {
+                let digits = if strip_zeros {
+                    let stripped = digits.trim_start_matches('0');
+                    if stripped.is_empty() { "0" } else { stripped }.to_owned()
+                } else {
+                    digits
+                };
+                // One or two digits (枝番) would match everywhere.
+                if digits.len() >= 3 {
+                    let number = Digits {
+                        digits,
+                        strip_zeros,
+                        tag,
+                    };
+                    if !self.numbers.contains(&number) {
+                        self.numbers.push(number);
+                    }
+                }
+            }
+            None => self.push_text(text, tag),
+        }
+    }
+
+    /// A birth date: its compact spellings as numbers (19580314, era code 3330314); the
+    /// written spellings are dates to the pattern detector anyway.
+    fn add_date(&mut self, value: &str) {
+        let Ok(date) = wareki::parse(value) else {
+            return;
+        };
+        let compact = format!("{:04}{:02}{:02}", date.year, date.month, date.day);
+        self.add_number(&compact, false, Tag::Date);
+        if let Some(code) = wareki::format(date, wareki::Style::Code) {
+            self.add_number(&code, false, Tag::Date);
+        }
+    }
+
+    /// An address: whole, without the prefecture, from the municipality on, and its 町域
+    /// (town) alone.
+    fn add_address(&mut self, value: &str) {
+        let full = normalize(value, Options::NAME);
+        let full = full.trim_start_matches('〒').to_owned();
+        let parts = address::split(&full);
+        let rest = parts.rest.to_owned();
+        let after_prefecture = match parts.prefecture {
+            Some(p) => full
+                .get(full.find(p).map_or(0, |at| at + p.len())..)
+                .map(str::to_owned),
+            None => None,
+        };
+        let town: String = rest
+            .chars()
+            .take_while(|c| !c.is_ascii_digit() && !is_street_char(*c) && !is_hyphenish(*c))
+            .collect();
+        let town = town
+            .trim_end_matches(|c: char| "〇一二三四五六七八九十".contains(c))
+            .to_owned();
+        let building: String = rest
+            .chars()
+            .skip(town.chars().count())
+            .skip_while(|c| c.is_ascii_digit() || is_street_char(*c) || is_hyphenish(*c))
+            .collect();
+        if building.chars().count() >= 3 {
+            self.push_address(building);
+        }
+        if parts.municipality.is_some() || parts.prefecture.is_some() {
+            self.push_address(full.clone());
+        }
+        if let Some(after) = after_prefecture {
+            self.push_address(after);
+        }
+        if parts.municipality.is_some() {
+            self.push_address(rest.clone());
+            if town.chars().count() >= 2 {
+                self.push_address(town);
+            }
+        }
+    }
+
+    fn push_address(&mut self, variant: String) {
+        if variant.chars().count() >= 2 {
+            self.push_name(variant, Tag::Address);
+        }
+    }
+
+    /// Appends every occurrence of the identity's values in the note.
+    pub(crate) fn find(&self, original: &str, text: &View, names: &View, out: &mut Vec<Span>) {
+        for (variant, needs_honorific, tag) in &self.names {
+            for (at, _) in names.text.match_indices(variant.as_str()) {
+                let end = at + variant.len();
+                let Ok(start_char) = names.offsets.binary_search(&at) else {
+                    continue;
+                };
+                let Ok(mut end_char) = names.offsets.binary_search(&end) else {
+                    continue;
+                };
+                if *tag == Tag::Name {
+                    let honorific = NAME_HONORIFICS.iter().any(|h| names.has(end_char, h));
+                    if *needs_honorific && !honorific {
+                        continue;
+                    }
+                    if super::names::EPONYM_AFTER
+                        .iter()
+                        .any(|w| names.has(end_char, w))
+                    {
+                        continue;
+                    }
+                    let kana = variant.chars().all(is_katakana);
+                    if kana
+                        && !honorific
+                        && (is_katakana(names.before(start_char))
+                            || is_katakana(names.at(end_char)))
+                    {
+                        continue;
+                    }
+                } else {
+                    // An address part goes on over its street number (丁目, 番地, 2-20-1).
+                    while is_street_char(names.at(end_char))
+                        || is_digit(names.at(end_char))
+                        || (is_hyphenish(names.at(end_char)) && is_digit(names.at(end_char + 1)))
+                    {
+                        end_char += 1;
+                    }
+                }
+                if let Some(span) = names.span(original, start_char, end_char, *tag) {
+                    out.push(span);
+                }
+            }
+        }
+        for (value, tag) in &self.texts {
+            for (at, _) in text.text.match_indices(value.as_str()) {
+                if let Some((s, e)) = text.original(original, at, at + value.len()) {
+                    out.push(Span {
+                        start: s,
+                        end: e,
+                        tag: *tag,
+                    });
+                }
+            }
+        }
+        if !self.numbers.is_empty() {
+            self.find_numbers(original, text, out);
+        }
+    }
+
+    /// Numbers on their digits: groups of digit runs joined by separators, matched from the
+    /// start of a run to the end of a run.
+    fn find_numbers(&self, original: &str, view: &View, out: &mut Vec<Span>) {
+        let n = view.chars.len();
+        let mut i = 0;
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        while i < n {
+            if !is_digit(view.at(i)) {
+                i += 1;
+                continue;
+            }
+            // Collect one group.
+            runs.clear();
+            let mut j = i;
+            loop {
+                let s = j;
+                while is_digit(view.at(j)) {
+                    j += 1;
+                }
+                runs.push((s, j));
+                let mut k = j;
+                let mut seps = 0;
+                while seps < 2 && is_separator(view.at(k)) {
+                    k += 1;
+                    seps += 1;
+                }
+                if k > j && is_digit(view.at(k)) {
+                    j = k;
+                } else {
+                    break;
+                }
+            }
+            self.match_group(original, view, &runs, out);
+            i = j.max(i + 1);
+        }
+    }
+
+    fn match_group(
+        &self,
+        original: &str,
+        view: &View,
+        runs: &[(usize, usize)],
+        out: &mut Vec<Span>,
+    ) {
+        for target in &self.numbers {
+            for (first, &(start, _)) in runs.iter().enumerate() {
+                let mut acc = String::new();
+                let mut from = start;
+                if target.strip_zeros {
+                    let mut k = start;
+                    let run_end = runs.get(first).map_or(start, |r| r.1);
+                    while k + 1 < run_end && view.at(k) == '0' {
+                        k += 1;
+                    }
+                    from = k;
+                }
+                for &(s, e) in runs.iter().skip(first) {
+                    let s = s.max(from);
+                    acc.extend((s..e).map(|k| view.at(k)));
+                    if acc.len() >= target.digits.len() {
+                        if acc == target.digits {
+                            if let Some(span) = view.span(original, start, e, target.tag) {
+                                out.push(span);
+                            }
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Honorifics in the name view (hiragana folded to katakana).
+const NAME_HONORIFICS: [&str; 10] = [
+    "サン",
+    "サマ",
+    "様",
+    "クン",
+    "チャン",
+    "氏",
+    "先生",
+    "君",
+    "殿",
+    "医師",
+];
+
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '‐' | '‑' | '−' | 'ー' | '―' | ' ' | '(' | ')' | '.'
+    )
+}
+
+fn is_hyphenish(c: char) -> bool {
+    matches!(c, '-' | '‐' | '‑' | '−' | 'ー' | '―')
+}
+
+fn is_street_char(c: char) -> bool {
+    matches!(
+        c,
+        '丁' | '目'
+            | '番'
+            | '地'
+            | '号'
+            | '〇'
+            | '一'
+            | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+    )
+}
+
+/// Splits a name without a space: the lexicon surname prefix whose remainder is a given name,
+/// else the longest surname prefix that leaves something.
+fn split_name(full: &str, kana: bool) -> Option<(&str, &str)> {
+    let lexicon = lexicon();
+    let mut fallback = None;
+    for (len, entry) in lexicon.prefixes(full) {
+        let is_surname = if kana {
+            entry.surname_kana()
+        } else {
+            entry.surname()
+        };
+        if !is_surname || len >= full.len() {
+            continue;
+        }
+        let (family, given) = (full.get(..len)?, full.get(len..)?);
+        let g = lexicon.get(given);
+        if if kana { g.given_kana() } else { g.given() } {
+            return Some((family, given));
+        }
+        fallback = Some((family, given));
+    }
+    fallback
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_split_without_space() {
+        assert_eq!(split_name("田中太郎", false), Some(("田中", "太郎")));
+        assert_eq!(split_name("タナカタロウ", true), Some(("タナカ", "タロウ")));
+        assert_eq!(split_name("太郎", false), None);
+    }
+
+    #[test]
+    fn values_are_normalized_once() {
+        let mut id = Identity::new();
+        id.add(ColumnKind::Name, "髙橋　誠");
+        id.add(ColumnKind::PatientId, "０００１２３");
+        id.add(ColumnKind::Phone, "(03)1234-5678");
+        assert!(id.names.iter().any(|(v, short, _)| v == "高橋誠" && !short));
+        assert!(id.names.iter().any(|(v, short, _)| v == "誠" && *short));
+        assert_eq!(id.patient(), "123");
+        assert!(id.numbers.iter().any(|d| d.digits == "0312345678"));
+        id.clear();
+        assert!(id.is_empty());
+    }
+}
