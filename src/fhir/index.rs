@@ -51,6 +51,8 @@ impl PatientIdentity {
 struct Patient {
     identity: PatientIdentity,
     opted_out: bool,
+    /// The Patient's quasi-identifier values (匿名加工), in the policy's order; "" when missing.
+    quasi: Option<Box<[Box<str>]>>,
 }
 
 /// Patients by key (the Patient's `id`, or its `fullUrl` when it has none).
@@ -73,6 +75,9 @@ pub struct PatientIndex {
     urls: HashMap<Box<str>, Box<str>>,
     opt_out: HashSet<String>,
     strip_leading_zeros: bool,
+    /// Patients with quasi-identifiers, in the order their Patient came: the statistics are
+    /// built in file order, not hash order.
+    quasi_order: Vec<Box<str>>,
 }
 
 impl PatientIndex {
@@ -87,6 +92,7 @@ impl PatientIndex {
                 .filter(|id| !id.is_empty())
                 .collect(),
             strip_leading_zeros,
+            quasi_order: Vec::new(),
         }
     }
 
@@ -207,6 +213,29 @@ impl PatientIndex {
         self.patients.get(key).map(|p| &p.identity)
     }
 
+    /// Records a Patient's quasi-identifier values (the first Patient with this key wins).
+    pub(crate) fn set_quasi(&mut self, key: &str, values: Vec<String>) {
+        let patient = self.patients.entry(key.into()).or_default();
+        if patient.quasi.is_some() {
+            return;
+        }
+        patient.quasi = Some(values.into_iter().map(String::into_boxed_str).collect());
+        self.quasi_order.push(key.into());
+    }
+
+    /// The patient's quasi-identifier values, if its Patient was seen.
+    pub(crate) fn quasi(&self, key: &str) -> Option<Vec<&str>> {
+        let values = self.patients.get(key)?.quasi.as_ref()?;
+        Some(values.iter().map(|v| &**v).collect())
+    }
+
+    /// Every patient with quasi-identifiers, in file order.
+    pub(crate) fn quasi_patients(&self) -> impl Iterator<Item = (&str, Vec<&str>)> + '_ {
+        self.quasi_order
+            .iter()
+            .filter_map(|key| Some((&**key, self.quasi(key)?)))
+    }
+
     /// Heap bytes held, roughly (keys, values and table slots).
     pub fn approximate_bytes(&self) -> usize {
         let slot = std::mem::size_of::<(Box<str>, Patient)>() + 8;
@@ -221,10 +250,20 @@ impl PatientIndex {
                         .iter()
                         .map(|(_, v)| v.len())
                         .sum::<usize>()
+                    + p.quasi.as_ref().map_or(0, |q| {
+                        q.iter()
+                            .map(|v| v.len() + std::mem::size_of::<Box<str>>())
+                            .sum::<usize>()
+                    })
             })
             .sum();
         let urls: usize = self.urls.iter().map(|(u, k)| 40 + u.len() + k.len()).sum();
-        patients + urls
+        let order: usize = self
+            .quasi_order
+            .iter()
+            .map(|k| k.len() + std::mem::size_of::<Box<str>>())
+            .sum();
+        patients + urls + order
     }
 }
 

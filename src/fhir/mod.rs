@@ -14,6 +14,7 @@
 //! - [`Session`]: the streaming run over NDJSON or a Bundle; `crate::Session` dispatches to it.
 //! - [`preset`]: the kamei / tokumei policies for the usual JP Core resources.
 
+mod anonymize;
 mod date;
 mod index;
 mod links;

@@ -13,11 +13,11 @@
 
 use indexmap::IndexMap;
 
-use crate::action::{Action, DateLevel};
+use crate::action::{Action, DateLevel, HierarchySpec};
 use crate::ja::address::Level;
 use crate::ja::wareki::Date;
-use crate::policy::{Input, OnInvalid, Policy};
-use crate::preset::Preset;
+use crate::policy::{Input, MetricName, OnInvalid, Policy, PrivacyModel};
+use crate::preset::{Preset, TOKUMEI_PRIVACY};
 
 use super::Format;
 use super::JP_PATIENT_ID_SYSTEM;
@@ -110,18 +110,16 @@ pub fn policy(preset: Preset, format: Format, today: Date) -> Policy {
     ] {
         rule(element, drop());
     }
-    rule(
-        "Patient.birthDate",
-        Action::GeneralizeDate {
-            to: if kamei {
-                DateLevel::YearMonth
-            } else {
-                DateLevel::Year
-            },
-        },
-    );
-    rule("Patient.address.state", keep());
+    // Under tokumei the patient's birth date, sex and address are its quasi-identifiers, at the
+    // CSV preset's levels: k-anonymity counts patients (see fhir::anonymize).
     if kamei {
+        rule(
+            "Patient.birthDate",
+            Action::GeneralizeDate {
+                to: DateLevel::YearMonth,
+            },
+        );
+        rule("Patient.address.state", keep());
         rule("Patient.address.city", keep());
         rule(
             "Patient.address.postalCode",
@@ -134,14 +132,8 @@ pub fn policy(preset: Preset, format: Format, today: Date) -> Policy {
             },
         );
     } else {
-        rule("Patient.address.city", drop());
-        rule("Patient.address.postalCode", drop());
-        rule(
-            "Patient.address.text",
-            Action::GeneralizeAddress {
-                to: Level::Prefecture,
-            },
-        );
+        rule("Patient.birthDate", generalize("date", 3));
+        rule("Patient.address", generalize("address", 2));
     }
     for element in [
         "Patient.address.use",
@@ -151,7 +143,11 @@ pub fn policy(preset: Preset, format: Format, today: Date) -> Policy {
         "Patient.active",
         "Patient.deceasedBoolean",
     ] {
-        rule(element, keep());
+        if element == "Patient.gender" && !kamei {
+            rule(element, generalize("sex", 0));
+        } else {
+            rule(element, keep());
+        }
     }
 
     // Insurance: symbols, numbers, member IDs identify the person (個人識別符号).
@@ -251,10 +247,25 @@ pub fn policy(preset: Preset, format: Format, today: Date) -> Policy {
         reference_date: Some(today.iso()),
         on_invalid: OnInvalid::Blank,
         opt_out: Default::default(),
-        privacy: None,
+        privacy: (!kamei).then(|| PrivacyModel {
+            k: TOKUMEI_PRIVACY.0,
+            l: None,
+            max_suppression: TOKUMEI_PRIVACY.1,
+            metric: MetricName::Loss,
+        }),
         columns: IndexMap::new(),
         paths,
         detected: IndexMap::new(),
+    }
+}
+
+/// A quasi-identifier for the anonymization search, never below `min_level` (as in the CSV
+/// preset: birth date from the year, sex, address from the prefecture).
+fn generalize(hierarchy: &str, min_level: usize) -> Action {
+    Action::Generalize {
+        hierarchy: HierarchySpec::Named(hierarchy.into()),
+        quasi_identifier: true,
+        min_level,
     }
 }
 

@@ -40,7 +40,7 @@ impl Rules {
     ///
     /// # Errors
     /// A policy error listing every expression that does not parse and every action whose
-    /// parameters are wrong or that has no meaning for FHIR elements (`generalize`).
+    /// parameters are wrong or that has no meaning for FHIR elements (`sensitive`).
     pub fn compile(policy: &Policy, key: Option<&SiteKey>) -> Result<Rules> {
         let mut problems: Vec<(String, String)> = Vec::new();
         let reference_date = match &policy.reference_date {
@@ -87,10 +87,13 @@ impl Rules {
                     ));
                     continue;
                 }
-                Action::Generalize { .. } | Action::Keep { sensitive: true } => {
+                // A Patient quasi-identifier: the session writes its anonymized value before the
+                // walk (super::anonymize), which then keeps it.
+                Action::Generalize { .. } => Some(Op::Keep),
+                Action::Keep { sensitive: true } => {
                     problems.push((
                         at,
-                        "the anonymization search (generalize, sensitive) works on CSV columns; for FHIR elements use generalize_date, generalize_address or generalize_postal".into(),
+                        "l-diversity (sensitive) works on CSV columns only".into(),
                     ));
                     continue;
                 }

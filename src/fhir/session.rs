@@ -6,6 +6,11 @@
 //! `SessionOptions::patients`. A one-pass session builds the index as it goes, which is enough
 //! for links and date shifts (both computed from the references alone) but not for opt-out, which
 //! it refuses.
+//!
+//! With a privacy model (匿名加工) the scan also records each Patient's quasi-identifiers and
+//! hands their statistics over (`Done::stats`); the second pass gets the search's result through
+//! [`Session::anonymized`], writes the Patients' values at its levels and leaves out every
+//! resource of a suppressed patient (counted as `suppressed`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,15 +18,18 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::anonymize::Quasi;
 use super::index::PatientIndex;
 use super::links;
 use super::rules::Rules;
 use super::walk::{Tally, Walk};
 use crate::action::{Op, TokenTable};
+use crate::anonymize::Stats;
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::format::bundle::{self, Part};
 use crate::format::ndjson;
 use crate::key::SiteKey;
+use crate::pipeline::Anonymized;
 use crate::policy::{OnInvalid, Policy};
 use crate::pseudonym::Pseudonymizer;
 use crate::report::{
@@ -70,6 +78,10 @@ struct Engine {
     tally: Tally,
     /// The current resource's patient's identifiers (scrub_text).
     identity: Identity,
+    /// The policy's quasi-identifiers on Patient elements (匿名加工).
+    quasi: Option<Quasi>,
+    /// The search's result, for the second pass.
+    anonymization: Option<Arc<Anonymized>>,
     rows: Rows,
     rejected: Vec<Rejection>,
     resources: BTreeMap<String, u64>,
@@ -97,12 +109,16 @@ pub struct Done {
     pub tokens: Option<Vec<u8>>,
     /// The patient index, for a scan.
     pub patients: Option<PatientIndex>,
+    /// A scan under a privacy model: one row of quasi-identifiers per patient, for
+    /// `pipeline::anonymize`.
+    pub stats: Option<Stats>,
 }
 
 /// What became of one resource.
 enum Fate {
     Written(Value),
     OptedOut,
+    Suppressed,
     Rejected(Option<String>, String),
 }
 
@@ -167,6 +183,13 @@ impl Session {
             ));
         }
         let rules = Rules::compile(policy, key)?;
+        let quasi = Quasi::from_policy(policy, &rules)?;
+        if quasi.is_some() && matches!(mode, Mode::Plain) {
+            return Err(Error::policy(
+                "/privacy",
+                "this policy anonymizes (匿名加工): it takes two passes over the file (Session::scan, anonymize, then Session::new with the patients and the result; the CLI's apply does this)",
+            ));
+        }
         let link = rules
             .rules
             .iter()
@@ -209,6 +232,8 @@ impl Session {
                 tokens: TokenTable::new(token_length),
                 tally: Tally::default(),
                 identity: Identity::new(),
+                quasi,
+                anonymization: None,
                 rows: Rows::default(),
                 rejected: Vec::new(),
                 resources: BTreeMap::new(),
@@ -228,6 +253,27 @@ impl Session {
         })
     }
 
+    /// The second pass of an anonymizing policy: the search's result on the scan's `stats`.
+    ///
+    /// # Errors
+    /// A policy without quasi-identifiers, or a result made for other ones.
+    pub fn anonymized(mut self, anonymized: Arc<Anonymized>) -> Result<Session> {
+        let Some(quasi) = &self.engine.quasi else {
+            return Err(Error::policy(
+                "/privacy",
+                "an anonymization result was given but the policy has no generalize rules",
+            ));
+        };
+        if anonymized.stats.dimensions() != quasi.len() {
+            return Err(Error::policy(
+                "/privacy",
+                "the anonymization result was made for other quasi-identifiers",
+            ));
+        }
+        self.engine.anonymization = Some(anonymized);
+        Ok(self)
+    }
+
     /// Resources counted so far.
     pub fn rows(&self) -> Rows {
         self.engine.rows
@@ -240,6 +286,17 @@ impl Session {
     pub fn push_into(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<()> {
         if self.done {
             return Err(Error::new(ErrorKind::Finished));
+        }
+        let engine = &self.engine;
+        if engine.quasi.is_some()
+            && engine.anonymization.is_none()
+            && !matches!(engine.mode, Mode::Scan)
+        {
+            self.done = true;
+            return Err(Error::policy(
+                "/privacy",
+                "this policy anonymizes (匿名加工): the second pass needs the search's result (anonymize the scan's statistics, then SessionOptions::anonymization)",
+            ));
         }
         let result = self.feed(chunk, false, out);
         self.done = result.is_err();
@@ -262,7 +319,19 @@ impl Session {
             (Some(key), false) => Some(engine.tokens.seal(key)?),
             _ => None,
         };
-        let report = engine.report();
+        let mut report = engine.report();
+        let stats = match (&engine.mode, &engine.quasi) {
+            (Mode::Scan, Some(quasi)) => {
+                let (stats, unreadable) = quasi.stats(&engine.index);
+                if unreadable > 0 {
+                    report.warnings.push(format!(
+                        "{unreadable} patients have a quasi-identifier that is missing or cannot be generalized: their resources will be rejected"
+                    ));
+                }
+                Some(stats)
+            }
+            _ => None,
+        };
         let index = match engine.mode {
             Mode::Scan => Some(std::mem::take(&mut engine.index)),
             _ => None,
@@ -272,6 +341,7 @@ impl Session {
             report,
             tokens,
             patients: index,
+            stats,
         })
     }
 
@@ -353,6 +423,10 @@ impl Engine {
                 self.rows.opted_out += 1;
                 None
             }
+            Fate::Suppressed => {
+                self.rows.suppressed += 1;
+                None
+            }
             Fate::Rejected(column, reason) => {
                 self.rows.rejected += 1;
                 if self.rejected.len() < MAX_LISTED_REJECTIONS {
@@ -377,6 +451,12 @@ impl Engine {
         let apply = match &self.mode {
             Mode::Scan => {
                 self.index.add(&value, full_url);
+                if let (Some(quasi), "Patient") = (&self.quasi, kind.as_str()) {
+                    if let Some(key) = patient_key(&value, full_url) {
+                        let values = quasi.read(&value, &self.rules);
+                        self.index.set_quasi(&key, values);
+                    }
+                }
                 return Fate::Written(Value::Null);
             }
             Mode::Plain => {
@@ -389,6 +469,39 @@ impl Engine {
         let patient = index.patient_of(&value);
         if patient.as_deref().is_some_and(|p| index.opted_out(p)) {
             return Fate::OptedOut;
+        }
+        if let (Some(quasi), Some(anonymized)) = (&self.quasi, &self.anonymization) {
+            // The unit is the patient: its class decides every one of its resources.
+            let is_patient = kind == "Patient";
+            let key = if is_patient {
+                patient_key(&value, full_url)
+            } else {
+                patient.clone()
+            };
+            let values = key.as_deref().and_then(|k| index.quasi(k));
+            match values {
+                Some(values) => match anonymized.solution.apply(&anonymized.stats, &values, None) {
+                    Ok(None) => return Fate::Suppressed,
+                    Ok(Some(generalized)) if is_patient => {
+                        quasi.write(&mut value, &generalized, &self.rules);
+                    }
+                    Ok(Some(_)) => {}
+                    Err(reason) => {
+                        return Fate::Rejected(
+                            quasi.first_expression(),
+                            format!("the patient's quasi-identifiers cannot be generalized ({reason})"),
+                        )
+                    }
+                },
+                None if is_patient => {
+                    return Fate::Rejected(
+                        quasi.first_expression(),
+                        "the first pass did not see this Patient, so its quasi-identifiers were not counted".into(),
+                    )
+                }
+                // A resource whose Patient is not in the file carries no quasi-identifier.
+                None => {}
+            }
         }
         // A resource about no patient (Organization, Practitioner) shifts by its own id.
         let own = value
@@ -603,6 +716,14 @@ impl Engine {
                 self.tally.blanked
             ));
         }
+        if let Some(anonymized) = &self.anonymization {
+            if self.rows.suppressed > 0 {
+                warnings.push(format!(
+                    "{} patients were suppressed (k-anonymity): their {} resources were left out",
+                    anonymized.solution.suppressed, self.rows.suppressed
+                ));
+            }
+        }
         let crlf = self.crlf.unwrap_or(false);
         Report {
             tool: "deid-kit".into(),
@@ -629,7 +750,10 @@ impl Engine {
             rejected: std::mem::take(&mut self.rejected),
             tokens: self.tokens.len() as u64,
             warnings,
-            anonymization: None,
+            anonymization: match (&self.quasi, &self.anonymization) {
+                (Some(quasi), Some(anonymized)) => Some(quasi.report(anonymized)),
+                _ => None,
+            },
             fhir: Some(FhirReport {
                 format: match self.format {
                     Format::Ndjson => "ndjson",
@@ -643,6 +767,15 @@ impl Engine {
             }),
         }
     }
+}
+
+/// The key the index knows a Patient by: its id, else its `fullUrl`.
+fn patient_key(patient: &Value, full_url: Option<&str>) -> Option<String> {
+    patient
+        .get("id")
+        .and_then(Value::as_str)
+        .or(full_url)
+        .map(str::to_owned)
 }
 
 /// A transaction entry's request: the method kept, the URL rewritten like a reference.

@@ -51,6 +51,37 @@ pub struct QuasiLevel {
     pub max_level: usize,
 }
 
+impl Anonymized {
+    /// The report section for quasi-identifiers named `columns` (with their `min_level`, in the
+    /// order of the statistics).
+    pub fn report(&self, columns: &[(String, usize)]) -> AnonymizationReport {
+        let levels = columns
+            .iter()
+            .zip(&self.solution.levels)
+            .zip(self.stats.hierarchies())
+            .map(|(((column, min_level), level), h)| QuasiLevel {
+                column: column.clone(),
+                level: level + min_level,
+                max_level: h.levels().saturating_sub(1) + min_level,
+            })
+            .collect();
+        AnonymizationReport {
+            levels,
+            solution: self.solution.clone(),
+            risk_before: crate::anonymize::risk(
+                &self.stats,
+                &vec![0; self.stats.dimensions()],
+                self.k,
+            ),
+            risk_after: crate::anonymize::risk_of_sizes(
+                self.solution.kept_class_sizes().iter().copied(),
+                self.k,
+            ),
+            rare_values: self.rare.clone(),
+        }
+    }
+}
+
 /// Runs the search on a first pass's statistics with the policy's privacy model.
 ///
 /// # Errors

@@ -295,7 +295,7 @@ impl Session {
                 report: done.report,
                 tokens: done.tokens,
                 scanned: done.patients.map(|p| Scanned {
-                    stats: Stats::new(Vec::new(), false),
+                    stats: done.stats.unwrap_or_else(|| Stats::new(Vec::new(), false)),
                     rare: RareCounter::new(),
                     patients: Some(p),
                 }),
@@ -396,13 +396,17 @@ fn fhir_session(
     if scan {
         crate::fhir::Session::scan(policy, key, format, &options.opt_out)
     } else {
-        crate::fhir::Session::new(
+        let session = crate::fhir::Session::new(
             policy,
             key,
             format,
             &options.opt_out,
             options.patients.clone(),
-        )
+        )?;
+        match &options.anonymization {
+            Some(anonymized) => session.anonymized(Arc::clone(anonymized)),
+            None => Ok(session),
+        }
     }
 }
 
