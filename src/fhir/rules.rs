@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::path::Path;
+use super::path::{Path, Selection};
 use crate::action::{Action, Op};
 use crate::error::{Error, Result};
 use crate::ja::wareki;
@@ -132,6 +132,7 @@ impl Rules {
     /// the first rule that selects it.
     pub fn decide(&self, resource: &Value, resource_type: &str) -> HashMap<String, usize> {
         let mut decided = HashMap::new();
+        let mut selection = Selection::new(resource);
         for (i, rule) in self.rules.iter().enumerate() {
             if rule
                 .path
@@ -140,7 +141,7 @@ impl Rules {
             {
                 continue;
             }
-            for pointer in rule.path.select(resource) {
+            for pointer in selection.select(&rule.path) {
                 decided.entry(pointer).or_insert(i);
             }
         }

@@ -11,6 +11,9 @@
 //! [`element_type`] reports them as `BackboneElement`. Choice elements (`value[x]`) are resolved
 //! from the JSON key's suffix: `valueString` → `string`, `effectiveDateTime` → `dateTime`.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
 /// (parent context, element name, type or context). `name[x]` marks a choice element.
 const ELEMENTS: &[(&str, &str, &str)] = &[
     // Datatypes.
@@ -737,14 +740,62 @@ pub fn element_type(resource_type: &str, path: &[&str]) -> Option<&'static str> 
     Some(public_name(context))
 }
 
+/// The table indexed once: every lookup of a walk is then a hash probe instead of a scan of
+/// [`ELEMENTS`] (the scans dominated the run time of a preset on a large export).
+struct Tables {
+    /// (parent context, element name) → type or context; the first row of the table wins.
+    elements: HashMap<(&'static str, &'static str), &'static str>,
+    /// (parent context, stem) of every choice element (`value[x]` → `value`).
+    choices: HashSet<(&'static str, &'static str)>,
+    /// Contexts that have rows, by name.
+    contexts: HashMap<&'static str, &'static str>,
+    /// Choice suffix → type name.
+    suffixes: HashMap<&'static str, &'static str>,
+    /// Every name [`is_datatype`] accepts.
+    datatypes: HashSet<&'static str>,
+    /// Longest choice suffix, in bytes.
+    longest_suffix: usize,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut elements = HashMap::with_capacity(ELEMENTS.len());
+        let mut choices = HashSet::new();
+        let mut contexts = HashMap::new();
+        for (parent, name, ty) in ELEMENTS {
+            elements.entry((*parent, *name)).or_insert(*ty);
+            if let Some(stem) = name.strip_suffix("[x]") {
+                choices.insert((*parent, stem));
+            }
+            contexts.entry(*parent).or_insert(*parent);
+        }
+        let suffixes: HashMap<&'static str, &'static str> =
+            CHOICE_SUFFIXES.iter().copied().collect();
+        let mut datatypes: HashSet<&'static str> = DATATYPES.iter().copied().collect();
+        datatypes.extend(CHOICE_SUFFIXES.iter().map(|(_, ty)| *ty));
+        datatypes.insert("xhtml");
+        let longest_suffix = CHOICE_SUFFIXES
+            .iter()
+            .map(|(suffix, _)| suffix.len())
+            .max()
+            .unwrap_or(0);
+        Tables {
+            elements,
+            choices,
+            contexts,
+            suffixes,
+            datatypes,
+            longest_suffix,
+        }
+    })
+}
+
 /// The navigation context of a resource type the table knows (any name is accepted as a
 /// resource so that unknown resources still get their common elements typed).
 pub(crate) fn resource_context(resource_type: &str) -> Option<&'static str> {
-    ELEMENTS
-        .iter()
-        .find(|(parent, _, _)| *parent == resource_type)
-        .map(|(parent, _, _)| *parent)
-        .or(Some("Resource"))
+    let contexts: &HashMap<&str, &'static str> = &tables().contexts;
+    contexts.get(resource_type).copied().or(Some("Resource"))
 }
 
 /// The context of JSON key `key` under context `parent`. Handles the elements every element or
@@ -763,39 +814,39 @@ pub(crate) fn child_context(parent: &'static str, key: &str) -> Option<&'static 
     } else if key == "id" {
         return Some("string");
     }
-    if let Some((_, _, ty)) = ELEMENTS
-        .iter()
-        .find(|(p, name, _)| *p == parent && *name == key)
-    {
+    let tables = tables();
+    let elements: &HashMap<(&str, &str), &'static str> = &tables.elements;
+    if let Some(ty) = elements.get(&(parent, key)) {
         return Some(ty);
     }
     let (base, suffix_type) = split_choice(key)?;
-    ELEMENTS
-        .iter()
-        .find(|(p, name, _)| {
-            *p == parent && name.strip_suffix("[x]").is_some_and(|stem| stem == base)
-        })
-        .map(|_| suffix_type)
+    let choices: &HashSet<(&str, &str)> = &tables.choices;
+    choices.contains(&(parent, base)).then_some(suffix_type)
 }
 
 /// Splits a choice key (`valueDateTime`) into its stem and the type its suffix names.
 pub(crate) fn split_choice(key: &str) -> Option<(&str, &'static str)> {
-    // The longest suffix wins: `valueDateTime` is a dateTime, not a `valueDate` + `Time`.
-    CHOICE_SUFFIXES
-        .iter()
-        .filter_map(|(suffix, ty)| {
-            key.strip_suffix(suffix)
-                .filter(|stem| stem.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
-                .map(|stem| (stem, *ty))
+    // The longest suffix wins: `valueDateTime` is a dateTime, not a `valueDate` + `Time`. Every
+    // suffix starts with an uppercase letter, so the candidates are the uppercase positions,
+    // tried from the left (longest suffix first).
+    if !key.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+        return None;
+    }
+    let tables = tables();
+    let suffixes: &HashMap<&str, &'static str> = &tables.suffixes;
+    let first = key.len().saturating_sub(tables.longest_suffix);
+    key.char_indices()
+        .filter(|(at, c)| *at > 0 && *at >= first && c.is_ascii_uppercase())
+        .find_map(|(at, _)| {
+            let (stem, suffix) = (key.get(..at)?, key.get(at..)?);
+            suffixes.get(suffix).map(|ty| (stem, *ty))
         })
-        .min_by_key(|(stem, _)| stem.len())
 }
 
 /// Whether `parent` declares `name` as a choice element (`value[x]`); unknown contexts do not.
 pub(crate) fn is_choice_element(parent: &str, name: &str) -> bool {
-    ELEMENTS
-        .iter()
-        .any(|(p, n, _)| *p == parent && n.strip_suffix("[x]").is_some_and(|stem| stem == name))
+    let choices: &HashSet<(&str, &str)> = &tables().choices;
+    choices.contains(&(parent, name))
 }
 
 /// The name callers see for a context: backbone contexts (`Patient.contact`) become
@@ -823,9 +874,8 @@ fn is_resource_context(context: &str) -> bool {
 /// assert!(!is_datatype("Patient"));
 /// ```
 pub fn is_datatype(name: &str) -> bool {
-    DATATYPES.contains(&name)
-        || CHOICE_SUFFIXES.iter().any(|(_, ty)| *ty == name)
-        || name == "xhtml"
+    let datatypes: &HashSet<&str> = &tables().datatypes;
+    datatypes.contains(name)
 }
 
 /// Whether `name` looks like a resource type: it starts with an uppercase letter and is not a
