@@ -42,9 +42,16 @@ fn run(policy: &Policy, opt_out: &[&str], input: &[u8], sizes: &[usize]) -> (Vec
         ignored.is_empty() && done.tail.is_empty(),
         "a scan writes nothing"
     );
-    let patients = done.scanned.unwrap().patients.unwrap();
+    let mut scanned = done.scanned.unwrap();
+    let patients = scanned.patients.take().unwrap();
+    // An anonymizing policy (tokumei): the search on the scan's statistics, as the CLI does.
+    let anonymization = policy
+        .privacy
+        .is_some()
+        .then(|| Arc::new(deid_kit::pipeline::anonymize(policy, scanned).unwrap()));
     let options = SessionOptions {
         patients: Some(Arc::new(patients)),
+        anonymization,
         ..options
     };
     let mut session = Session::new(policy, Some(&key), options).unwrap();
@@ -528,7 +535,9 @@ fn suggest_on_fhir_gives_the_jp_core_policy_and_csv_policies_are_unchanged() {
     let ndjson = small();
     let p = deid_kit::preset::suggest(ndjson.as_bytes(), Preset::Tokumei, today()).unwrap();
     assert_eq!(p.input.format, "ndjson");
-    assert_eq!(p.paths["Patient.birthDate"].name(), "generalize_date");
+    // A quasi-identifier of the k-anonymity search (tests/fhir_tokumei.rs).
+    assert_eq!(p.paths["Patient.birthDate"].name(), "generalize");
+    assert!(p.privacy.is_some());
     let b = deid_kit::preset::suggest(
         b"{\n \"resourceType\": \"Bundle\",\n",
         Preset::Kamei,
