@@ -247,7 +247,7 @@ pub fn policy(preset: Preset, format: Format, today: Date) -> Policy {
         reference_date: Some(today.iso()),
         on_invalid: OnInvalid::Blank,
         opt_out: Default::default(),
-        privacy: (!kamei).then(|| PrivacyModel {
+        privacy: (!kamei).then_some(PrivacyModel {
             k: TOKUMEI_PRIVACY.0,
             l: None,
             max_suppression: TOKUMEI_PRIVACY.1,
