@@ -415,9 +415,11 @@ fn apply(
         if policy_doc.privacy.is_some() {
             let anonymized = anonymize(&policy_doc, scanned).map_err(|e| e.to_string())?;
             eprintln!(
-            "anonymization: levels {:?}, {} rows suppressed, {} classes, {} of {} transformations checked in {:.2} s",
+            "anonymization: levels {:?}, {} {} suppressed, {} classes, {} of {} transformations checked in {:.2} s",
             anonymized.solution.levels,
             anonymized.solution.suppressed,
+            // On FHIR the unit of k-anonymity is the patient.
+            if policy_doc.is_fhir() { "patients" } else { "rows" },
             anonymized.solution.classes,
             anonymized.solution.checked,
             anonymized.solution.lattice,
