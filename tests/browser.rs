@@ -51,3 +51,13 @@ fn browser_suggest_and_preview_match_native() {
 fn browser_anonymization_two_passes() {
     wasm_cases::anonymization_two_passes();
 }
+
+#[wasm_bindgen_test]
+fn browser_fhir_two_passes_equal_the_cli_bytes() {
+    wasm_cases::fhir_two_passes_equal_the_cli_bytes();
+}
+
+#[wasm_bindgen_test]
+fn browser_fhir_small_chunks_give_the_same_bytes() {
+    wasm_cases::fhir_small_chunks_give_the_same_bytes();
+}

@@ -49,3 +49,13 @@ fn node_suggest_and_preview_match_native() {
 fn node_anonymization_two_passes() {
     wasm_cases::anonymization_two_passes();
 }
+
+#[wasm_bindgen_test]
+fn node_fhir_two_passes_equal_the_cli_bytes() {
+    wasm_cases::fhir_two_passes_equal_the_cli_bytes();
+}
+
+#[wasm_bindgen_test]
+fn node_fhir_small_chunks_give_the_same_bytes() {
+    wasm_cases::fhir_small_chunks_give_the_same_bytes();
+}

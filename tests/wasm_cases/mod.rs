@@ -241,3 +241,108 @@ pub fn anonymization_two_passes() {
     one.push(input.as_bytes()).unwrap(); // buffered until the encoding is known
     assert!(message(one.finish().err().unwrap()).contains("two passes"));
 }
+
+const FHIR_SAMPLE: &[u8] = include_bytes!("../data/fhir-sample.ndjson");
+const FHIR_EXPECTED_KAMEI: &[u8] = include_bytes!("../data/fhir-expected-kamei.ndjson");
+const FHIR_EXPECTED_TOKUMEI: &[u8] = include_bytes!("../data/fhir-expected-tokumei.ndjson");
+const FHIR_POLICY_KAMEI: &str = include_str!("../data/fhir-policy-kamei.json");
+const FHIR_POLICY_TOKUMEI: &str = include_str!("../data/fhir-policy-tokumei.json");
+/// Resources (lines) in the fixture; `tests/fhir_expected.rs` holds the CLI to the same count.
+const FHIR_RESOURCES: f64 = 254.0;
+
+/// `input` cut into `sizes` (cycled).
+fn cut<'a>(input: &'a [u8], sizes: &'a [usize]) -> impl Iterator<Item = &'a [u8]> + 'a {
+    let mut rest = input;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (a, b) = rest.split_at(sizes[i % sizes.len()].clamp(1, rest.len()));
+        rest = b;
+        i += 1;
+        Some(a)
+    })
+}
+
+/// The browser worker's FHIR run: `Session.scan` → push → `finishScan` →
+/// `Session.withAnonymization(policy, key, options, scanned)` → push → `finish`.
+fn run_fhir(policy: &str, input: &[u8], sizes: &[usize]) -> (Vec<u8>, JsValue) {
+    let policy =
+        || -> deid_kit::wasm::types::PolicyInput { js_sys::JSON::parse(policy).unwrap().into() };
+    let mut scan = wasm::Session::scan(policy(), Some(TEST_KEY.to_vec()), None).unwrap();
+    for chunk in cut(input, sizes) {
+        assert!(
+            scan.push(chunk).unwrap().is_empty(),
+            "a scan writes nothing"
+        );
+    }
+    let scanned = scan.finish_scan().unwrap();
+    let mut s =
+        wasm::Session::with_anonymization(policy(), Some(TEST_KEY.to_vec()), None, &scanned)
+            .unwrap();
+    let mut out = Vec::new();
+    for chunk in cut(input, sizes) {
+        out.extend(s.push(chunk).unwrap());
+    }
+    let done: JsValue = s.finish().unwrap().into();
+    let tail = js_sys::Reflect::get(&done, &"tail".into()).unwrap();
+    out.extend(js_sys::Uint8Array::new(&tail).to_vec());
+    (out, js_sys::Reflect::get(&done, &"report".into()).unwrap())
+}
+
+fn number_at(value: &JsValue, path: &[&str]) -> f64 {
+    let mut v = value.clone();
+    for key in path {
+        v = js_sys::Reflect::get(&v, &(*key).into()).unwrap();
+    }
+    v.as_f64()
+        .unwrap_or_else(|| panic!("{path:?} is not a number"))
+}
+
+/// Both presets over the whole FHIR fixture, in the chunk sizes a browser's stream and Node's
+/// 64 KiB reads give, equal the CLI's committed output byte for byte.
+pub fn fhir_two_passes_equal_the_cli_bytes() {
+    for (policy, expected) in [
+        (FHIR_POLICY_KAMEI, FHIR_EXPECTED_KAMEI),
+        (FHIR_POLICY_TOKUMEI, FHIR_EXPECTED_TOKUMEI),
+    ] {
+        for sizes in [&[4096][..], &[65_536], &[65_536, 4096, 1, 7]] {
+            let (out, report) = run_fhir(policy, FHIR_SAMPLE, sizes);
+            assert!(
+                out == expected,
+                "chunks {sizes:?}: FHIR output differs from the CLI's"
+            );
+            assert_eq!(
+                [
+                    number_at(&report, &["rows", "in"]),
+                    number_at(&report, &["rows", "out"]),
+                    number_at(&report, &["rows", "rejected"]),
+                    number_at(&report, &["rows", "opted_out"]),
+                    number_at(&report, &["fhir", "patients"]),
+                ],
+                [FHIR_RESOURCES, FHIR_RESOURCES, 0.0, 0.0, 16.0]
+            );
+        }
+    }
+}
+
+/// Chunks of 1 and 7 bytes cut inside JSON strings and multibyte characters; on a prefix of the
+/// fixture (a whole file byte by byte is slow over the JS boundary) they give the bytes one
+/// chunk gives.
+pub fn fhir_small_chunks_give_the_same_bytes() {
+    let lines = FHIR_SAMPLE
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .map(|(i, _)| i + 1);
+    let end = lines.take(24).last().unwrap();
+    let prefix = &FHIR_SAMPLE[..end];
+    let (whole, report) = run_fhir(FHIR_POLICY_KAMEI, prefix, &[prefix.len()]);
+    assert_eq!(number_at(&report, &["rows", "out"]), 24.0);
+    assert!(!whole.is_empty());
+    for sizes in [&[1][..], &[7], &[1, 7, 4096]] {
+        let (out, _) = run_fhir(FHIR_POLICY_KAMEI, prefix, sizes);
+        assert!(out == whole, "chunks {sizes:?}: output depends on chunking");
+    }
+}
