@@ -7,11 +7,15 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::path::{Path, Selection};
+use super::types::FastState;
 use crate::action::{Action, Op};
 use crate::error::{Error, Result};
 use crate::ja::wareki;
 use crate::key::SiteKey;
 use crate::policy::{CompileContext, Policy};
+
+/// Pointer → index of the deciding rule, for one resource.
+pub type Decisions = HashMap<String, usize, FastState>;
 
 /// One compiled rule.
 #[derive(Debug)]
@@ -130,8 +134,8 @@ impl Rules {
 
     /// For one resource: the JSON pointer of every node some rule selects, with the index of
     /// the first rule that selects it.
-    pub fn decide(&self, resource: &Value, resource_type: &str) -> HashMap<String, usize> {
-        let mut decided = HashMap::new();
+    pub fn decide(&self, resource: &Value, resource_type: &str) -> Decisions {
+        let mut decided = Decisions::default();
         let mut selection = Selection::new(resource);
         for (i, rule) in self.rules.iter().enumerate() {
             if rule

@@ -12,7 +12,53 @@
 //! from the JSON key's suffix: `valueString` → `string`, `effectiveDateTime` → `dateTime`.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// A fast non-cryptographic hasher (the multiply-rotate scheme of rustc's FxHash) for the maps
+/// probed per element: the type table here, the per-resource decisions of [`super::rules`].
+/// SipHash's flood resistance buys nothing there: the keys are the table's own names, or the
+/// pointers of one resource, so a hostile resource can only slow down its own decisions.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let mut word = [0u8; 8];
+        let rest = chunks.remainder();
+        if let Some(slot) = word.get_mut(..rest.len()) {
+            slot.copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// `HashMap`/`HashSet` hasher state built on [`FastHasher`].
+pub type FastState = BuildHasherDefault<FastHasher>;
 
 /// (parent context, element name, type or context). `name[x]` marks a choice element.
 const ELEMENTS: &[(&str, &str, &str)] = &[
@@ -744,15 +790,15 @@ pub fn element_type(resource_type: &str, path: &[&str]) -> Option<&'static str> 
 /// [`ELEMENTS`] (the scans dominated the run time of a preset on a large export).
 struct Tables {
     /// (parent context, element name) → type or context; the first row of the table wins.
-    elements: HashMap<(&'static str, &'static str), &'static str>,
+    elements: HashMap<(&'static str, &'static str), &'static str, FastState>,
     /// (parent context, stem) of every choice element (`value[x]` → `value`).
-    choices: HashSet<(&'static str, &'static str)>,
+    choices: HashSet<(&'static str, &'static str), FastState>,
     /// Contexts that have rows, by name.
-    contexts: HashMap<&'static str, &'static str>,
+    contexts: HashMap<&'static str, &'static str, FastState>,
     /// Choice suffix → type name.
-    suffixes: HashMap<&'static str, &'static str>,
+    suffixes: HashMap<&'static str, &'static str, FastState>,
     /// Every name [`is_datatype`] accepts.
-    datatypes: HashSet<&'static str>,
+    datatypes: HashSet<&'static str, FastState>,
     /// Longest choice suffix, in bytes.
     longest_suffix: usize,
 }
@@ -760,9 +806,9 @@ struct Tables {
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
-        let mut elements = HashMap::with_capacity(ELEMENTS.len());
-        let mut choices = HashSet::new();
-        let mut contexts = HashMap::new();
+        let mut elements = HashMap::with_capacity_and_hasher(ELEMENTS.len(), FastState::default());
+        let mut choices = HashSet::default();
+        let mut contexts = HashMap::default();
         for (parent, name, ty) in ELEMENTS {
             elements.entry((*parent, *name)).or_insert(*ty);
             if let Some(stem) = name.strip_suffix("[x]") {
@@ -770,9 +816,9 @@ fn tables() -> &'static Tables {
             }
             contexts.entry(*parent).or_insert(*parent);
         }
-        let suffixes: HashMap<&'static str, &'static str> =
+        let suffixes: HashMap<&'static str, &'static str, FastState> =
             CHOICE_SUFFIXES.iter().copied().collect();
-        let mut datatypes: HashSet<&'static str> = DATATYPES.iter().copied().collect();
+        let mut datatypes: HashSet<&'static str, FastState> = DATATYPES.iter().copied().collect();
         datatypes.extend(CHOICE_SUFFIXES.iter().map(|(_, ty)| *ty));
         datatypes.insert("xhtml");
         let longest_suffix = CHOICE_SUFFIXES
@@ -794,7 +840,7 @@ fn tables() -> &'static Tables {
 /// The navigation context of a resource type the table knows (any name is accepted as a
 /// resource so that unknown resources still get their common elements typed).
 pub(crate) fn resource_context(resource_type: &str) -> Option<&'static str> {
-    let contexts: &HashMap<&str, &'static str> = &tables().contexts;
+    let contexts: &HashMap<&str, &'static str, FastState> = &tables().contexts;
     contexts.get(resource_type).copied().or(Some("Resource"))
 }
 
@@ -815,12 +861,12 @@ pub(crate) fn child_context(parent: &'static str, key: &str) -> Option<&'static 
         return Some("string");
     }
     let tables = tables();
-    let elements: &HashMap<(&str, &str), &'static str> = &tables.elements;
+    let elements: &HashMap<(&str, &str), &'static str, FastState> = &tables.elements;
     if let Some(ty) = elements.get(&(parent, key)) {
         return Some(ty);
     }
     let (base, suffix_type) = split_choice(key)?;
-    let choices: &HashSet<(&str, &str)> = &tables.choices;
+    let choices: &HashSet<(&str, &str), FastState> = &tables.choices;
     choices.contains(&(parent, base)).then_some(suffix_type)
 }
 
@@ -833,7 +879,7 @@ pub(crate) fn split_choice(key: &str) -> Option<(&str, &'static str)> {
         return None;
     }
     let tables = tables();
-    let suffixes: &HashMap<&str, &'static str> = &tables.suffixes;
+    let suffixes: &HashMap<&str, &'static str, FastState> = &tables.suffixes;
     let first = key.len().saturating_sub(tables.longest_suffix);
     key.char_indices()
         .filter(|(at, c)| *at > 0 && *at >= first && c.is_ascii_uppercase())
@@ -845,7 +891,7 @@ pub(crate) fn split_choice(key: &str) -> Option<(&str, &'static str)> {
 
 /// Whether `parent` declares `name` as a choice element (`value[x]`); unknown contexts do not.
 pub(crate) fn is_choice_element(parent: &str, name: &str) -> bool {
-    let choices: &HashSet<(&str, &str)> = &tables().choices;
+    let choices: &HashSet<(&str, &str), FastState> = &tables().choices;
     choices.contains(&(parent, name))
 }
 
@@ -874,7 +920,7 @@ fn is_resource_context(context: &str) -> bool {
 /// assert!(!is_datatype("Patient"));
 /// ```
 pub fn is_datatype(name: &str) -> bool {
-    let datatypes: &HashSet<&str> = &tables().datatypes;
+    let datatypes: &HashSet<&str, FastState> = &tables().datatypes;
     datatypes.contains(name)
 }
 

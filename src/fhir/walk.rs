@@ -3,13 +3,13 @@
 //! is removed (fail closed) and its path counted for the report. Objects and arrays left empty
 //! are removed too, since FHIR forbids them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
 use super::date;
 use super::links;
-use super::rules::Rules;
+use super::rules::{Decisions, Rules};
 use crate::action::{Invalid, Op, RowContext, TokenTable};
 use crate::policy::OnInvalid;
 use crate::scrub::{Counts, Identity};
@@ -52,7 +52,7 @@ pub struct Walk<'a> {
     /// The compiled rules.
     pub rules: &'a Rules,
     /// Pointer → deciding rule, from [`Rules::decide`].
-    pub decided: &'a HashMap<String, usize>,
+    pub decided: &'a Decisions,
     /// What keys this resource's date shift (its patient, else the resource itself).
     pub shift_key: Option<&'a str>,
     /// The session's token table.
@@ -72,7 +72,7 @@ impl<'a> Walk<'a> {
     /// A walk over one resource.
     pub fn new(
         rules: &'a Rules,
-        decided: &'a HashMap<String, usize>,
+        decided: &'a Decisions,
         shift_key: Option<&'a str>,
         tokens: &'a mut TokenTable,
         identity: &'a Identity,
@@ -110,23 +110,33 @@ impl<'a> Walk<'a> {
         self.path.push_str(resource_type);
         self.pointer.clear();
         let inherited = self.decided.get("").copied();
-        let keys: Vec<String> = resource.keys().cloned().collect();
-        for key in keys {
+        let mut fates = Vec::with_capacity(resource.len());
+        for (key, child) in resource.iter_mut() {
             if key == "resourceType" {
+                fates.push(Fate::Kept);
                 continue;
             }
-            let Some(child) = resource.get_mut(&key) else {
-                continue;
-            };
-            let fate = self.child(child, &key, inherited)?;
-            if fate != Fate::Kept {
-                if fate == Fate::Uncovered {
-                    self.count_removed(&key);
-                }
-                resource.shift_remove(&key);
-            }
+            fates.push(self.child(child, key, inherited)?);
         }
+        self.retain(resource, &fates);
         Ok(())
+    }
+
+    /// Removes the members whose fate is not [`Fate::Kept`] (`fates` in member order), counting
+    /// the uncovered ones.
+    fn retain(&mut self, map: &mut Map<String, Value>, fates: &[Fate]) {
+        if fates.iter().all(|f| *f == Fate::Kept) {
+            return;
+        }
+        let mut fate = fates.iter();
+        map.retain(|key, _| match fate.next() {
+            Some(Fate::Kept) | None => true,
+            Some(Fate::Uncovered) => {
+                self.count_removed(key);
+                false
+            }
+            Some(Fate::Removed) => false,
+        });
     }
 
     fn count_removed(&mut self, key: &str) {
@@ -167,25 +177,14 @@ impl<'a> Walk<'a> {
     ) -> Result<Fate, Unreadable> {
         match value {
             Value::Object(map) => {
-                let keys: Vec<String> = map.keys().cloned().collect();
-                let mut fates = Vec::with_capacity(keys.len());
-                for k in &keys {
-                    let Some(child) = map.get_mut(k) else {
-                        continue;
-                    };
-                    fates.push((k, self.child(child, k, decision)?));
+                let mut fates = Vec::with_capacity(map.len());
+                for (k, child) in map.iter_mut() {
+                    fates.push(self.child(child, k, decision)?);
                 }
-                if !fates.is_empty() && fates.iter().all(|(_, f)| *f == Fate::Uncovered) {
+                if !fates.is_empty() && fates.iter().all(|f| *f == Fate::Uncovered) {
                     return Ok(Fate::Uncovered);
                 }
-                for (k, fate) in fates {
-                    if fate == Fate::Uncovered {
-                        self.count_removed(k);
-                    }
-                    if fate != Fate::Kept {
-                        map.shift_remove(k.as_str());
-                    }
-                }
+                self.retain(map, &fates);
                 Ok(if map.is_empty() {
                     Fate::Removed
                 } else {
@@ -197,7 +196,7 @@ impl<'a> Walk<'a> {
                 let pointer_len = self.pointer.len();
                 for (i, item) in items.iter_mut().enumerate() {
                     self.pointer.push('/');
-                    self.pointer.push_str(&i.to_string());
+                    push_index(&mut self.pointer, i);
                     let d = min(decision, self.decided.get(&self.pointer).copied());
                     let fate = self.node(item, key, d);
                     self.pointer.truncate(pointer_len);
@@ -291,5 +290,25 @@ fn min(a: Option<usize>, b: Option<usize>) -> Option<usize> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
+    }
+}
+
+/// Appends `index` in decimal without a temporary string.
+fn push_index(out: &mut String, index: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = index;
+    loop {
+        at -= 1;
+        if let Some(slot) = digits.get_mut(at) {
+            *slot = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || at == 0 {
+            break;
+        }
+    }
+    for digit in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(*digit));
     }
 }
