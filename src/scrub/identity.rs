@@ -276,10 +276,7 @@ impl Identity {
                     if *needs_honorific && !honorific {
                         continue;
                     }
-                    if super::names::EPONYM_AFTER
-                        .iter()
-                        .any(|w| names.has(end_char, w))
-                    {
+                    if super::names::eponym_at(names, end_char) {
                         continue;
                     }
                     let kana = variant.chars().all(is_katakana);

@@ -36,12 +36,10 @@ pub(crate) fn is_digit(c: char) -> bool {
     c.is_ascii_digit()
 }
 
+/// Hyphens and dashes between digit groups. Wave dashes (～, 〜) are not among them: between
+/// numbers they write a range (3～5日).
 fn is_hyphen(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '‐' | '‑' | '−' | '–' | '—' | 'ー' | '―' | '～' | '〜'
-    ) && c != '～'
-        && c != '〜'
+    matches!(c, '-' | '‐' | '‑' | '−' | '–' | '—' | 'ー' | '―')
 }
 
 pub(crate) fn is_kanji(c: char) -> bool {
