@@ -207,7 +207,17 @@ pub(super) fn honorific_at(v: &View, i: usize) -> Option<usize> {
 
 /// Whether `c` can end a context word (so that a lookup mid-run is worth it).
 pub(super) fn context_could_end(c: char) -> bool {
-    CONTEXT_BEFORE.iter().any(|w| w.ends_with(c))
+    CONTEXT_BEFORE.iter().any(|w| last_char_is(w, c))
+}
+
+/// Whether `word` ends with `c`: decoding one char costs less than `str::ends_with(char)`,
+/// which encodes `c` and compares bytes, and this runs for every character of a note.
+#[allow(
+    clippy::chars_last_cmp,
+    reason = "ends_with(char) encodes and compares bytes on every character of a note"
+)]
+fn last_char_is(word: &str, c: char) -> bool {
+    word.chars().next_back() == Some(c)
 }
 
 /// Whether a kinship or role word ends just before `i` (with a space, の, colon between).
@@ -222,8 +232,10 @@ pub(super) fn context_before(v: &View, i: usize) -> bool {
     if skipped > 0 && v.before(k) == '科' {
         return true;
     }
+    // Most positions end no context word: compare the last character before spelling words.
+    let last = v.before(k);
     CONTEXT_BEFORE.iter().any(|w| {
-        if !v.ends_with(k, w) {
+        if !last_char_is(w, last) || !v.ends_with(k, w) {
             return false;
         }
         // Titles usually follow a name (西田医師); before one only with a separator.

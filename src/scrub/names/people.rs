@@ -135,17 +135,20 @@ impl Finder<'_> {
         } else {
             !is_kanji(prev)
         };
-        if !run_start && !context_could_end(v.before(i)) {
+        // Mid-run, only a context word just before can start a name; at a run start the
+        // lexicon walk comes first, since most positions start no word and the context scan
+        // is the dearer of the two.
+        if !run_start && !context_could_end(prev) {
             return;
         }
-        let context = context_before(v, i);
-        if !run_start && !context {
+        if !run_start && !context_before(v, i) {
             return;
         }
         let words = self.words_at(i, kana);
         if words.is_empty() {
             return;
         }
+        let context = !run_start || context_before(v, i);
         let mut best: Option<usize> = None;
         for w in &words {
             let is_surname = if kana {
