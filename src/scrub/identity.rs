@@ -263,7 +263,7 @@ impl Identity {
     /// Appends every occurrence of the identity's values in the note.
     pub(crate) fn find(&self, original: &str, text: &View, names: &View, out: &mut Vec<Span>) {
         for (variant, needs_honorific, tag) in &self.names {
-            for (at, _) in names.text.match_indices(variant.as_str()) {
+            for at in occurrences(&names.text, variant) {
                 let end = at + variant.len();
                 let Ok(start_char) = names.offsets.binary_search(&at) else {
                     continue;
@@ -276,10 +276,7 @@ impl Identity {
                     if *needs_honorific && !honorific {
                         continue;
                     }
-                    if super::names::EPONYM_AFTER
-                        .iter()
-                        .any(|w| names.has(end_char, w))
-                    {
+                    if super::names::eponym_at(names, end_char) {
                         continue;
                     }
                     let kana = variant.chars().all(is_katakana);
@@ -305,7 +302,7 @@ impl Identity {
             }
         }
         for (value, tag) in &self.texts {
-            for (at, _) in text.text.match_indices(value.as_str()) {
+            for at in occurrences(&text.text, value) {
                 if let Some((s, e)) = text.original(original, at, at + value.len()) {
                     out.push(Span {
                         start: s,
@@ -393,6 +390,25 @@ impl Identity {
     }
 }
 
+/// The byte offsets of every non-overlapping occurrence of `needle` in `haystack`, left to right
+/// (as `str::match_indices`, whose searcher costs more to build than a short note costs to scan).
+/// UTF-8 is self-synchronizing, so byte matches of a whole string fall on char boundaries.
+fn occurrences<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let first = *needle.first()?;
+        loop {
+            let start = from + hay.get(from..)?.iter().position(|&b| b == first)?;
+            if hay.get(start..start + needle.len()) == Some(needle) {
+                from = start + needle.len();
+                return Some(start);
+            }
+            from = start + 1;
+        }
+    })
+}
+
 /// Honorifics in the name view (hiragana folded to katakana).
 const NAME_HONORIFICS: [&str; 10] = [
     "サン",
@@ -472,6 +488,25 @@ mod tests {
         assert_eq!(split_name("田中太郎", false), Some(("田中", "太郎")));
         assert_eq!(split_name("タナカタロウ", true), Some(("タナカ", "タロウ")));
         assert_eq!(split_name("太郎", false), None);
+    }
+
+    #[test]
+    fn occurrences_match_match_indices() {
+        for (hay, needle) in [
+            ("ヤマダタロウヤマダ", "ヤマダ"),
+            ("aaaa", "aa"),
+            ("山田太郎山田", "田"),
+            ("", "ab"),
+            ("abc", "abcd"),
+            ("xabcabc", "abc"),
+        ] {
+            let expected: Vec<usize> = hay.match_indices(needle).map(|(at, _)| at).collect();
+            assert_eq!(
+                occurrences(hay, needle).collect::<Vec<_>>(),
+                expected,
+                "{hay} {needle}"
+            );
+        }
     }
 
     #[test]

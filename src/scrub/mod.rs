@@ -6,8 +6,8 @@
 //! - record-aware ([`Identity`]): the row's own name, reading, ID, phone, birth date, postal
 //!   code and address in every spelling (`identity.rs`);
 //! - patterns with validation: phone, postal code, e-mail, URL, My Number, insurance numbers,
-//!   ID-like numbers, dates, ages, addresses (`patterns.rs`);
-//! - names of other people and facilities, from the lexicon plus context (`names.rs`).
+//!   ID-like numbers, dates, ages, addresses (`patterns/`);
+//! - names of other people and facilities, from the lexicon plus context (`names/`).
 //!
 //! Every detector searches a normalized view of the note (`view.rs`) and maps its matches back
 //! to the original text, so spans always fall on char boundaries. Output is deterministic: the

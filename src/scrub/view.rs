@@ -33,11 +33,14 @@ pub(crate) struct View {
 impl View {
     /// Builds the view of `original` (notes longer than 4 GiB are cut, never indexed wrongly).
     pub fn new(original: &str, fold: Fold) -> View {
+        // One view char per original char in the common case; the few that NFKC expands
+        // (㍻, ligatures) let the vectors grow.
+        let chars = original.chars().count();
         let mut view = View {
             text: String::with_capacity(original.len()),
             origin: Vec::with_capacity(original.len()),
-            chars: Vec::new(),
-            offsets: Vec::new(),
+            chars: Vec::with_capacity(chars),
+            offsets: Vec::with_capacity(chars + 1),
         };
         let mut buf = [0u8; 4];
         for (at, c) in original.char_indices() {
@@ -79,12 +82,6 @@ impl View {
                 view.push(fold_char(n, fold), at32, &mut buf);
             }
         }
-        view.chars.reserve(view.text.len() / 2);
-        view.offsets.reserve(view.text.len() / 2 + 1);
-        for (at, c) in view.text.char_indices() {
-            view.chars.push(c);
-            view.offsets.push(at);
-        }
         view.offsets.push(view.text.len());
         view
     }
@@ -123,11 +120,18 @@ impl View {
 
     /// Whether the characters just before `i` spell `word`.
     pub fn ends_with(&self, i: usize, word: &str) -> bool {
-        let n = word.chars().count();
-        i.checked_sub(n).is_some_and(|start| self.has(start, word))
+        // Backwards from `i`: a mismatch on the last character ends it without counting.
+        word.chars()
+            .rev()
+            .enumerate()
+            .all(|(k, w)| i.checked_sub(k + 1).is_some_and(|j| self.at(j) == w))
     }
 
+    /// Appends `c` (from the original byte `at`) to the text, its origin, chars and offsets,
+    /// all four in one pass.
     fn push(&mut self, c: char, at: u32, buf: &mut [u8; 4]) {
+        self.offsets.push(self.text.len());
+        self.chars.push(c);
         let s = c.encode_utf8(buf);
         self.text.push_str(s);
         self.origin.extend(std::iter::repeat_n(at, s.len()));
@@ -137,6 +141,8 @@ impl View {
         if let Some(c) = self.text.pop() {
             self.origin
                 .truncate(self.origin.len().saturating_sub(c.len_utf8()));
+            self.chars.pop();
+            self.offsets.pop();
         }
     }
 
