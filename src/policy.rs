@@ -430,16 +430,7 @@ impl Policy {
             }
             None => None,
         };
-        let reference_date = match &self.reference_date {
-            Some(text) => match wareki::parse(text) {
-                Ok(date) => Some(date),
-                Err(e) => {
-                    problems.push(("/reference_date".into(), e.to_string()));
-                    None
-                }
-            },
-            None => None,
-        };
+        let reference_date = self.parsed_reference_date(&mut problems);
         let context = CompileContext {
             key,
             patient_id,
@@ -526,6 +517,21 @@ impl Policy {
             sensitive,
             identity,
         })
+    }
+
+    /// `reference_date` read as a date; a problem (with its JSON pointer) when it is not one.
+    pub(crate) fn parsed_reference_date(
+        &self,
+        problems: &mut Vec<(String, String)>,
+    ) -> Option<Date> {
+        let text = self.reference_date.as_ref()?;
+        match wareki::parse(text) {
+            Ok(date) => Some(date),
+            Err(e) => {
+                problems.push(("/reference_date".into(), e.to_string()));
+                None
+            }
+        }
     }
 
     /// The identity columns of `scrub_text`: those its actions name, or else every column whose

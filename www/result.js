@@ -137,9 +137,11 @@ export function renderResult(entry) {
   if (!result) return;
   const { report, tokens } = result;
   $("result-file").textContent = entry.file.name;
-  $("summary").textContent = t("result.summary", {
+  // FHIR counts resources, not rows.
+  const fhir = report.fhir ? "Fhir" : "";
+  $("summary").textContent = t(`result.summary${fhir}`, {
     in: num(report.rows.in), out: num(report.rows.out), rejected: num(report.rows.rejected), opted_out: num(report.rows.opted_out),
-  }) + (report.anonymization ? t("result.summarySuppressed", { n: num(report.rows.suppressed) }) : "");
+  }) + (report.anonymization ? t(`result.summarySuppressed${fhir}`, { n: num(report.rows.suppressed) }) : "");
   $("tokens-box").hidden = !tokens;
   if (tokens) $("tokens-warning").textContent = t("result.tokensWarning", { n: num(report.tokens) });
   $("charts").replaceChildren(...charts(report), ...levelsList(report));

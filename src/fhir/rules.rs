@@ -10,7 +10,6 @@ use super::path::{Path, Selection};
 use super::types::FastState;
 use crate::action::{Action, Op};
 use crate::error::{Error, Result};
-use crate::ja::wareki;
 use crate::key::SiteKey;
 use crate::policy::{CompileContext, Policy};
 
@@ -47,16 +46,7 @@ impl Rules {
     /// parameters are wrong or that has no meaning for FHIR elements (`sensitive`).
     pub fn compile(policy: &Policy, key: Option<&SiteKey>) -> Result<Rules> {
         let mut problems: Vec<(String, String)> = Vec::new();
-        let reference_date = match &policy.reference_date {
-            Some(text) => match wareki::parse(text) {
-                Ok(date) => Some(date),
-                Err(e) => {
-                    problems.push(("/reference_date".into(), e.to_string()));
-                    None
-                }
-            },
-            None => None,
-        };
+        let reference_date = policy.parsed_reference_date(&mut problems);
         // Dates are shifted per patient; the patient comes from each resource, never a column.
         let context = CompileContext {
             key,

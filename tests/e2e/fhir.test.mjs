@@ -52,7 +52,7 @@ test("FHIR NDJSON under 仮名加工: the download equals the CLI's output byte 
     await runAndWait(page);
     assert.notEqual(await page.getAttribute("#status", "data-state"), "error", await page.textContent("#status"));
     const summary = await page.textContent("#summary");
-    assert.match(summary, new RegExp(`入力 ${RESOURCES} 行：出力 ${RESOURCES} 行、除外（エラー） 0 行、提供停止 0 行`));
+    assert.match(summary, new RegExp(`入力 ${RESOURCES} リソース：出力 ${RESOURCES} リソース、除外（エラー） 0 件、提供停止 0 件`));
 
     const out = await downloadOf(page, "#download-data");
     assert.match(out.name, /\.ndjson$/);
