@@ -302,17 +302,6 @@ fn synthetic_export_links_shifts_chunking_and_leaks() {
     }
 }
 
-/// Whether `digits` occurs in `hay` with no letter or digit right before or after it (not inside a
-/// pseudonym, a code or a longer number).
-fn standalone_digits(hay: &str, digits: &str) -> bool {
-    hay.match_indices(digits).any(|(i, m)| {
-        let before = hay[..i].chars().next_back();
-        let after = hay[i + m.len()..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_alphanumeric())
-            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
-    })
-}
-
 /// Scans the output for every identifying value of the input, in every spelling: as written,
 /// NFKC-normalized, without spaces, and phone numbers without hyphens.
 fn leaks(out: &[u8], values: &Value, which: Preset) {
@@ -389,8 +378,12 @@ fn leaks(out: &[u8], values: &Value, which: Preset) {
     }
     needles.sort();
     needles.dedup();
+    // Every spelling of every value, in one automaton per haystack (a scan per value would be
+    // values × text: minutes at thousands of patients).
+    let mut patterns: Vec<String> = Vec::new();
+    let mut owner: Vec<(usize, bool)> = Vec::new();
     let mut checked = 0;
-    for needle in &needles {
+    for (k, needle) in needles.iter().enumerate() {
         let n = normalize(needle, Options::default());
         let n_bare: String = n.chars().filter(|c| *c != ' ' && *c != '-').collect();
         // Short codes (a sub-number "01", a 4-digit insurance symbol) match inside pseudonyms
@@ -400,26 +393,34 @@ fn leaks(out: &[u8], values: &Value, which: Preset) {
             continue;
         }
         checked += 1;
-        // Synthetic values: naming the one found (with where it stands) makes a failure readable.
-        let at = bare.find(&n_bare).map(|i| {
-            let before: Vec<char> = bare[..i].chars().rev().take(60).collect();
-            let before: String = before.into_iter().rev().collect();
-            let after: String = bare[i..].chars().take(n_bare.len() + 30).collect();
-            format!("{before}{after}")
-        });
-        let found = if n_bare.bytes().all(|b| b.is_ascii_digit()) {
+        let digits = n_bare.bytes().all(|b| b.is_ascii_digit());
+        for form in [needle.clone(), n, n_bare] {
+            patterns.push(form);
+            owner.push((k, digits));
+        }
+    }
+    let automaton = aho_corasick::AhoCorasick::new(&patterns).unwrap();
+    for hay in [&text, &normal, &bare] {
+        for m in automaton.find_overlapping_iter(hay.as_str()) {
+            let (k, digits) = owner[m.pattern().as_usize()];
             // A number leaks as a number: "200314" inside the shifted date 2020-03-14 (bare
             // "20200314") or "626042" inside a pseudonym (FY51Y626042XBPEA) is chance.
-            [&text, &normal, &bare]
-                .iter()
-                .any(|hay| standalone_digits(hay, &n_bare))
-        } else {
-            text.contains(needle.as_str()) || normal.contains(&n) || bare.contains(&n_bare)
-        };
-        assert!(
-            !found,
-            "{which:?}: {needle:?} of the input is in the output: {at:?}"
-        );
+            let before = hay[..m.start()].chars().next_back();
+            let after = hay[m.end()..].chars().next();
+            let inside = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+            if digits && (inside(before) || inside(after)) {
+                continue;
+            }
+            // Synthetic values: naming the one found (with where it stands) makes a failure
+            // readable.
+            let context: Vec<char> = hay[..m.start()].chars().rev().take(60).collect();
+            let context: String = context.into_iter().rev().collect();
+            let rest: String = hay[m.start()..].chars().take(40).collect();
+            panic!(
+                "{which:?}: {:?} of the input is in the output: {context}{rest}",
+                needles[k]
+            );
+        }
     }
     assert!(checked > 1000, "{checked} values checked");
 }
