@@ -1,6 +1,8 @@
 //! FHIR through the public session (the same path as the CLI, Node and the browser): chunking,
 //! rejected lines and accounting, fail-closed removal, links, per-patient date shifts, presets
 //! leaving no identifying value (on H6's synthetic JP Core export), opt-out and Bundles.
+// Native only: it runs the synthetic-data script and scans with aho-corasick (a native dev-dependency).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
