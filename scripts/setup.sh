@@ -11,6 +11,17 @@ t() { local s=$SECONDS; "$@"; echo "[setup] $((SECONDS - s))s: $*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 export PATH="$HOME/.cargo/bin:$PATH"
 
+# Some sandboxes ship /dev/null as a regular file: every `>/dev/null` then writes into it and
+# every reader gets old output back — cargo's rustc probe reads its stdin from /dev/null and
+# failed on a build script's error text. Put the character device back (atomically, by rename).
+if [ ! -c /dev/null ]; then
+  if as_root mknod -m 666 /dev/null.deid-kit c 1 3 && as_root mv -f /dev/null.deid-kit /dev/null; then
+    echo "[setup] /dev/null was a regular file; replaced by the null device"
+  else
+    echo "[setup] warning: /dev/null is a regular file and could not be replaced" >&2
+  fi
+fi
+
 if [ "${1:-}" = "--test" ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then
     t as_root apt-get update -qq

@@ -5,7 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 source scripts/env.sh
-step() { local s=$SECONDS; echo "== $*"; "$@"; echo "[test] $((SECONDS - s))s: $*"; }
+# Where /dev/null could not be made a device (scripts/setup.sh), empty it before each step.
+step() {
+  local s=$SECONDS
+  [ -c /dev/null ] || : >/dev/null
+  echo "== $*"; "$@"; echo "[test] $((SECONDS - s))s: $*"
+}
 
 step cargo fmt --check
 step cargo clippy --all-targets --locked -- -D warnings
