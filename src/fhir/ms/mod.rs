@@ -4,7 +4,7 @@
 //! configuration file (`fhirPathRules`, `parameters`) and reproduces MS's output for its
 //! deterministic methods — `keep`, `redact` (with partial dates, ages and postal codes),
 //! `cryptoHash` (HMAC-SHA256, id part only in `Reference.reference`), `dateShift` and
-//! `substitute`, and `generalize` when its cases are in [`generalize`]'s subset. `encrypt` and
+//! `substitute`, and `generalize` when its cases are in `generalize`'s subset. `encrypt` and
 //! `perturb` are random by design and are refused, as is any path outside the FHIRPath subset.
 //!
 //! **Why this is not the default.** MS's date shift folds `prefix + key` into one of 101 buckets

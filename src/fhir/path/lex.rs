@@ -62,12 +62,7 @@ pub(super) fn lex(expression: &str) -> Result<Vec<Token>, String> {
                 Tok::Ident(name)
             }
             '$' => {
-                let word: String = chars
-                    .get(i + 1..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric())
-                    .collect();
+                let word = run(&chars, i + 1, |c| c.is_ascii_alphanumeric());
                 if word != "this" {
                     return Err(format!("unsupported variable `${word}` at column {column}"));
                 }
@@ -75,12 +70,7 @@ pub(super) fn lex(expression: &str) -> Result<Vec<Token>, String> {
                 Tok::This
             }
             c if c.is_ascii_digit() => {
-                let text: String = chars
-                    .get(i..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|c| c.is_ascii_digit() || **c == '.')
-                    .collect();
+                let text = run(&chars, i, |c| c.is_ascii_digit() || c == '.');
                 i += text.chars().count();
                 let number = text
                     .parse::<f64>()
@@ -88,12 +78,7 @@ pub(super) fn lex(expression: &str) -> Result<Vec<Token>, String> {
                 Tok::Number(number)
             }
             c if c.is_ascii_alphabetic() || c == '_' => {
-                let name: String = chars
-                    .get(i..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-                    .collect();
+                let name = run(&chars, i, |c| c.is_ascii_alphanumeric() || c == '_');
                 i += name.chars().count();
                 Tok::Ident(name)
             }
@@ -106,6 +91,17 @@ pub(super) fn lex(expression: &str) -> Result<Vec<Token>, String> {
         column: chars.len() + 1,
     });
     Ok(tokens)
+}
+
+/// The characters from `from` on while `keep` holds.
+fn run(chars: &[char], from: usize, keep: impl Fn(char) -> bool) -> String {
+    chars
+        .get(from..)
+        .unwrap_or_default()
+        .iter()
+        .copied()
+        .take_while(|&c| keep(c))
+        .collect()
 }
 
 /// A quoted string starting at `start`; returns its text and the index after the closing quote.

@@ -4,7 +4,7 @@
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A fast non-cryptographic hasher (the multiply-rotate scheme of rustc's FxHash) for the maps
-/// probed per element: the element-type table, the per-resource decisions of [`crate::fhir::rules`].
+/// probed per element: the element-type table, the per-resource decisions of `fhir::rules`.
 /// SipHash's flood resistance buys nothing there: the keys are the table's own names, or the
 /// pointers of one resource, so a hostile resource can only slow down its own decisions.
 #[derive(Debug, Default, Clone, Copy)]
