@@ -38,9 +38,14 @@ pub fn target(reference: &str) -> Option<(&str, &str)> {
 
 /// Rewrites a reference (or a resource id, or a `fullUrl`) with pseudonymized ids.
 pub fn rewrite(reference: &str, pseudonyms: &Pseudonymizer) -> String {
-    if reference.starts_with('#') {
-        // A contained resource, local to its container.
-        return reference.to_owned();
+    if let Some(local) = reference.strip_prefix('#') {
+        // A contained resource: its id is pseudonymized like any id (the contained resource is
+        // walked as a resource of its own type), so `#id` keeps pointing at it; `#` alone is
+        // the container.
+        if local.is_empty() {
+            return reference.to_owned();
+        }
+        return format!("#{}", pseudonyms.pseudonym(local));
     }
     if let Some(uuid) = reference.strip_prefix("urn:uuid:") {
         return format!("urn:uuid:{}", as_uuid(&pseudonyms.pseudonym(uuid)));

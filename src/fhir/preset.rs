@@ -1,7 +1,8 @@
 //! The kamei (仮名加工, pseudonymization) and tokumei (匿名加工, anonymization) policies for FHIR
 //! R4 / JP Core exports: Patient, Coverage, Encounter, Condition, Observation,
-//! MedicationRequest, AllergyIntolerance, Procedure, DocumentReference (and the Organization,
-//! Practitioner and Bundle elements around them).
+//! MedicationRequest (and the Medication it contains or references), AllergyIntolerance,
+//! Procedure, DocumentReference (and the Organization, Practitioner and Bundle elements around
+//! them). A contained resource gets the rules of its own type.
 //!
 //! Rules are ordered so that the first one covering an element decides it: links first (ids and
 //! references pseudonymized, so they still resolve), then what identifies the patient (names,
@@ -328,6 +329,11 @@ const CLINICAL: &[&str] = &[
     "Observation.component.dataAbsentReason",
     "Observation.component.interpretation",
     "Observation.component.referenceRange",
+    "Medication.code",
+    "Medication.status",
+    "Medication.form",
+    "Medication.amount",
+    "Medication.ingredient",
     "MedicationRequest.status",
     "MedicationRequest.statusReason",
     "MedicationRequest.intent",

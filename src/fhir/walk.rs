@@ -1,7 +1,9 @@
 //! One resource walked against the rules' decisions: every primitive element gets the action of
 //! the first rule covering it (selecting it or one of its ancestors); an element no rule covers
 //! is removed (fail closed) and its path counted for the report. Objects and arrays left empty
-//! are removed too, since FHIR forbids them.
+//! are removed too, since FHIR forbids them. Contained resources are walked as resources of
+//! their own type (a contained Medication gets the Medication rules), unless a rule of the
+//! container covers `contained` itself.
 
 use std::collections::BTreeMap;
 
@@ -116,10 +118,76 @@ impl<'a> Walk<'a> {
                 fates.push(Fate::Kept);
                 continue;
             }
+            if key == "contained" && inherited.is_none() && !self.decides_under("/contained") {
+                fates.push(self.contained(child, resource_type)?);
+                continue;
+            }
             fates.push(self.child(child, key, inherited)?);
         }
         self.retain(resource, &fates);
         Ok(())
+    }
+
+    /// Whether some rule selects the node at `pointer` or one below it.
+    fn decides_under(&self, pointer: &str) -> bool {
+        self.decided.keys().any(|p| {
+            p.strip_prefix(pointer)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    }
+
+    /// Walks each contained resource with its own type's rules, sharing the container's
+    /// patient (date shift, identity), token table and counters.
+    fn contained(&mut self, value: &mut Value, container: &str) -> Result<Fate, Unreadable> {
+        let Value::Array(items) = value else {
+            return Ok(Fate::Uncovered);
+        };
+        let mut fates = Vec::with_capacity(items.len());
+        for item in items.iter_mut() {
+            let kind = match item.get("resourceType") {
+                Some(Value::String(kind)) if !kind.is_empty() => kind.clone(),
+                _ => {
+                    fates.push(Fate::Uncovered);
+                    continue;
+                }
+            };
+            let decided = self.rules.decide(item, &kind);
+            let Value::Object(map) = item else {
+                fates.push(Fate::Uncovered);
+                continue;
+            };
+            let mut walk = Walk::new(
+                self.rules,
+                &decided,
+                self.shift_key,
+                self.tokens,
+                self.identity,
+                self.on_invalid,
+                self.tally,
+            );
+            walk.resource(map, &kind)?;
+            // A resource with nothing but its type says nothing.
+            fates.push(if map.len() > 1 {
+                Fate::Kept
+            } else {
+                Fate::Removed
+            });
+        }
+        let uncovered = fates.iter().filter(|f| **f == Fate::Uncovered).count() as u64;
+        if uncovered > 0 {
+            *self
+                .tally
+                .removed
+                .entry(format!("{container}.contained"))
+                .or_insert(0) += uncovered;
+        }
+        let mut fate = fates.into_iter();
+        items.retain(|_| fate.next() == Some(Fate::Kept));
+        Ok(if items.is_empty() {
+            Fate::Removed
+        } else {
+            Fate::Kept
+        })
     }
 
     /// Removes the members whose fate is not [`Fate::Kept`] (`fates` in member order), counting
