@@ -54,6 +54,8 @@ pub(crate) fn is_hiragana(c: char) -> bool {
     matches!(c, '\u{3041}'..='\u{3096}')
 }
 
+/// The value of a kanji numeral digit. ○ is not one here: free text uses it as a mark
+/// (`ja::wareki` reads it as 0 in dates).
 fn kanji_digit(c: char) -> Option<u32> {
     Some(match c {
         '〇' | '零' => 0,
