@@ -29,13 +29,16 @@
 //! ```
 
 mod classes;
+mod engine;
 mod hierarchy;
+mod model;
 mod risk;
 mod search;
 mod setup;
 mod stats;
 
 pub use hierarchy::{region_of, Builtin, Hierarchy, ListHierarchy, SUPPRESSED};
+pub use model::{LDiversity, Metric, Privacy, Solution};
 pub use risk::{risk, risk_of_sizes, RareCounter, RareValues, RiskReport};
-pub use search::{evaluate, search, search_exhaustive, LDiversity, Metric, Privacy, Solution};
+pub use search::{evaluate, search, search_exhaustive};
 pub use stats::Stats;

@@ -12,7 +12,7 @@ use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
-use super::search::Solution;
+use super::model::Solution;
 use super::stats::Stats;
 
 /// The risk figures of one set of equivalence classes.
