@@ -284,6 +284,7 @@ const CONTAINS: &[(ColumnKind, &[&str])] = &[
         ],
     ),
 ];
+
 /// The kind whose synonym list holds `key` (a [`header_key`]) exactly.
 pub(super) fn exact_name(key: &str) -> Option<ColumnKind> {
     EXACT
