@@ -42,3 +42,20 @@ pub use model::{LDiversity, Metric, Privacy, Solution};
 pub use risk::{risk, risk_of_sizes, RareCounter, RareValues, RiskReport};
 pub use search::{evaluate, search, search_exhaustive};
 pub use stats::Stats;
+
+/// What the tests of every part share.
+#[cfg(test)]
+mod testing {
+    use super::{Hierarchy, Stats};
+
+    /// Empty statistics over the built-in age and sex hierarchies.
+    pub(super) fn age_and_sex(track_sensitive: bool) -> Stats {
+        Stats::new(
+            vec![
+                Hierarchy::builtin("age").unwrap(),
+                Hierarchy::builtin("sex").unwrap(),
+            ],
+            track_sensitive,
+        )
+    }
+}

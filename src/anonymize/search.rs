@@ -335,16 +335,11 @@ fn run_with<K: PackedKey>(setup: &Setup<'_>, exhaustive: bool) -> Result<Solutio
 mod tests {
     use super::super::hierarchy::Hierarchy;
     use super::super::model::LDiversity;
+    use super::super::testing::age_and_sex;
     use super::*;
 
     fn rows(list: &[(&str, &str)]) -> Stats {
-        let mut s = Stats::new(
-            vec![
-                Hierarchy::builtin("age").unwrap(),
-                Hierarchy::builtin("sex").unwrap(),
-            ],
-            true,
-        );
+        let mut s = age_and_sex(true);
         for (i, (age, sex)) in list.iter().enumerate() {
             let d = ["a", "b", "c"][i % 3];
             s.add(&[age, sex], Some(d)).unwrap();
