@@ -28,6 +28,7 @@
 //! # Ok::<(), String>(())
 //! ```
 
+mod builtin;
 mod classes;
 mod engine;
 mod hierarchy;
@@ -37,7 +38,8 @@ mod search;
 mod setup;
 mod stats;
 
-pub use hierarchy::{region_of, Builtin, Hierarchy, ListHierarchy, SUPPRESSED};
+pub use builtin::{region_of, Builtin};
+pub use hierarchy::{Hierarchy, ListHierarchy, SUPPRESSED};
 pub use model::{LDiversity, Metric, Privacy, Solution};
 pub use risk::{risk, risk_of_sizes, RareCounter, RareValues, RiskReport};
 pub use search::{evaluate, search, search_exhaustive};
