@@ -28,14 +28,36 @@
 //! # Ok::<(), String>(())
 //! ```
 
+mod builtin;
 mod classes;
+mod engine;
 mod hierarchy;
+mod model;
 mod risk;
 mod search;
 mod setup;
 mod stats;
 
-pub use hierarchy::{region_of, Builtin, Hierarchy, ListHierarchy, SUPPRESSED};
+pub use builtin::{region_of, Builtin};
+pub use hierarchy::{Hierarchy, ListHierarchy, SUPPRESSED};
+pub use model::{LDiversity, Metric, Privacy, Solution};
 pub use risk::{risk, risk_of_sizes, RareCounter, RareValues, RiskReport};
-pub use search::{evaluate, search, search_exhaustive, LDiversity, Metric, Privacy, Solution};
+pub use search::{evaluate, search, search_exhaustive};
 pub use stats::Stats;
+
+/// What the tests of every part share.
+#[cfg(test)]
+mod testing {
+    use super::{Hierarchy, Stats};
+
+    /// Empty statistics over the built-in age and sex hierarchies.
+    pub(super) fn age_and_sex(track_sensitive: bool) -> Stats {
+        Stats::new(
+            vec![
+                Hierarchy::builtin("age").unwrap(),
+                Hierarchy::builtin("sex").unwrap(),
+            ],
+            track_sensitive,
+        )
+    }
+}

@@ -12,7 +12,7 @@ use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
-use super::search::Solution;
+use super::model::Solution;
 use super::stats::Stats;
 
 /// The risk figures of one set of equivalence classes.
@@ -207,19 +207,13 @@ impl RareCounter {
 
 #[cfg(test)]
 mod tests {
-    use super::super::hierarchy::Hierarchy;
+    use super::super::testing::age_and_sex;
     use super::*;
 
     /// A hand-computed example: ages 31, 33, 33, 36, 47, 48 and sex.
     #[test]
     fn hand_computed_risk() {
-        let mut s = Stats::new(
-            vec![
-                Hierarchy::builtin("age").unwrap(),
-                Hierarchy::builtin("sex").unwrap(),
-            ],
-            false,
-        );
+        let mut s = age_and_sex(false);
         for (age, sex) in [
             ("31", "男"),
             ("33", "男"),

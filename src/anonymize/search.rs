@@ -31,70 +31,11 @@
 //! the rows. The result equals [`search_exhaustive`]'s, which evaluates every node; ties are
 //! broken towards fewer generalization steps, then the lexicographically smallest levels.
 
-use std::collections::HashSet;
-
-use serde::{Deserialize, Serialize};
-
 use super::classes::{ClassMap, PackedKey};
-use super::setup::{geometric_mean, normalize_loss, Setup};
+use super::engine::Engine;
+use super::model::{Metric, Privacy, Solution};
+use super::setup::Setup;
 use super::stats::Stats;
-
-/// The privacy model.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Privacy {
-    /// Every kept class has at least `k` rows (k-anonymity).
-    pub k: u32,
-    /// l-diversity of the sensitive column in every kept class (the [`Stats`] must track it).
-    pub l: Option<LDiversity>,
-    /// The largest share of rows that may be suppressed, 0 to 1 (`0.05` for 5 %).
-    pub max_suppression: f64,
-}
-
-/// l-diversity variants.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum LDiversity {
-    /// At least this many distinct sensitive values per class.
-    Distinct(u32),
-    /// The entropy of the sensitive values in every class is at least `ln(l)`.
-    Entropy(f64),
-}
-
-/// Information-loss metrics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// Generalization intensity (ARX's default "Loss" metric, geometric mean, gs-factor 0.5).
-    Loss,
-    /// Discernibility (DM).
-    Discernibility,
-    /// Non-uniform entropy (ARX's precomputed variant).
-    NonUniformEntropy,
-}
-
-/// The chosen generalization.
-#[derive(Debug, Clone, Serialize)]
-pub struct Solution {
-    /// Level per quasi-identifier, in column order.
-    pub levels: Vec<usize>,
-    /// Information loss under `metric`.
-    pub loss: f64,
-    /// The metric minimized.
-    pub metric: Metric,
-    /// Rows suppressed (their classes fail the model).
-    pub suppressed: u64,
-    /// Equivalence classes kept.
-    pub classes: u64,
-    /// Lattice nodes whose classes were computed.
-    pub checked: usize,
-    /// Nodes in the lattice.
-    pub lattice: usize,
-    /// Generalized id tuples of the suppressed classes.
-    #[serde(skip)]
-    outliers: HashSet<Box<[u32]>>,
-    /// Sizes of the kept classes.
-    #[serde(skip)]
-    kept: Vec<u64>,
-}
 
 /// Finds the generalization that satisfies `privacy` with the least loss under `metric`.
 ///
@@ -180,70 +121,6 @@ pub fn evaluate(
     }
 }
 
-impl Solution {
-    /// Second pass: the generalized quasi-identifier values of a row, or `None` when the row is
-    /// suppressed.
-    ///
-    /// # Errors
-    /// A wrong number of values, or a value that was not seen in the first pass.
-    pub fn apply(
-        &self,
-        stats: &Stats,
-        qi: &[&str],
-        _sensitive: Option<&str>,
-    ) -> Result<Option<Vec<String>>, String> {
-        let ids = stats.lookup(qi)?;
-        let mut generalized = Vec::with_capacity(ids.len());
-        for ((attr, &id), &level) in stats.attrs.iter().zip(&ids).zip(&self.levels) {
-            let up = attr
-                .up
-                .get(level)
-                .and_then(|u| u.get(id as usize))
-                .copied()
-                .ok_or("level out of range")?;
-            generalized.push(up);
-        }
-        if self.outliers.contains(generalized.as_slice()) {
-            return Ok(None);
-        }
-        stats
-            .attrs
-            .iter()
-            .zip(&generalized)
-            .zip(&self.levels)
-            .map(|((attr, &id), &level)| {
-                attr.levels
-                    .get(level)
-                    .and_then(|d| d.values.get(id as usize))
-                    .cloned()
-                    .ok_or_else(|| "level out of range".to_owned())
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
-    }
-
-    /// Sizes of the classes kept (not suppressed), for the risk report after anonymization.
-    pub fn kept_class_sizes(&self) -> &[u64] {
-        &self.kept
-    }
-}
-
-/// The outcome of one node.
-#[derive(Debug, Clone, Copy)]
-struct Eval {
-    satisfied: bool,
-    suppressed: u64,
-    classes: u64,
-    loss: f64,
-}
-
-/// A cached class map.
-struct Cached<K> {
-    levels: Vec<usize>,
-    map: ClassMap<K>,
-    used: u64,
-}
-
 /// Node states during the search.
 const UNKNOWN: u8 = 0;
 const SATISFIED: u8 = 1;
@@ -251,205 +128,7 @@ const FAILED: u8 = 2;
 /// Evaluated and satisfying (its loss has been offered).
 const EVALUATED: u8 = 3;
 
-/// The search over one key width.
-struct Engine<'s, 'a, K> {
-    setup: &'s Setup<'a>,
-    base: ClassMap<K>,
-    cache: Vec<Cached<K>>,
-    budget: usize,
-    clock: u64,
-    checked: usize,
-}
-
 impl<'s, 'a, K: PackedKey> Engine<'s, 'a, K> {
-    fn new(setup: &'s Setup<'a>) -> Engine<'s, 'a, K> {
-        let track = setup.l.is_some();
-        let stats = setup.stats;
-        let mut base = ClassMap::with_capacity(stats.tuples.len(), track);
-        for t in &stats.tuples {
-            let mut key = K::ZERO;
-            for ((&id, &shift), &mask) in t.ids.iter().zip(&setup.shifts).zip(&setup.masks) {
-                key = key.with_field(shift, mask, id);
-            }
-            base.add(key, t.count, &t.sensitive);
-        }
-        let budget = base.weight().saturating_mul(8).max(1 << 18);
-        Engine {
-            setup,
-            base,
-            cache: Vec::new(),
-            budget,
-            clock: 0,
-            checked: 0,
-        }
-    }
-
-    /// The classes of `to` rolled up from `from`'s.
-    fn rollup(&self, src: &ClassMap<K>, from: &[usize], to: &[usize]) -> ClassMap<K> {
-        let s = self.setup;
-        let changes: Vec<(u32, u64, &[u32])> = (0..from.len())
-            .filter_map(|i| {
-                let (a, b) = (from.get(i).copied()?, to.get(i).copied()?);
-                (a != b).then(|| {
-                    (
-                        s.shifts.get(i).copied().unwrap_or(0),
-                        s.masks.get(i).copied().unwrap_or(0),
-                        s.step(i, a, b),
-                    )
-                })
-            })
-            .collect();
-        if changes.is_empty() {
-            return src.clone();
-        }
-        let mut out = ClassMap::with_capacity(src.len(), s.l.is_some());
-        let empty: &[(u32, u64)] = &[];
-        for (j, (&key, &count)) in src.keys.iter().zip(&src.counts).enumerate() {
-            let mut k = key;
-            for &(shift, mask, table) in &changes {
-                let v = k.field(shift, mask);
-                k = k.with_field(shift, mask, table.get(v as usize).copied().unwrap_or(0));
-            }
-            out.add(k, count, src.sensitive.get(j).map_or(empty, Vec::as_slice));
-        }
-        out
-    }
-
-    /// The classes of a node, from the smallest cached map below it.
-    fn classes(&mut self, levels: &[usize]) -> ClassMap<K> {
-        let below = |c: &Cached<K>| c.levels.iter().zip(levels).all(|(a, b)| a <= b);
-        let best = self
-            .cache
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| below(c))
-            .min_by_key(|(_, c)| c.map.len())
-            .map(|(i, _)| i);
-        self.clock += 1;
-        self.checked += 1;
-        let zero = vec![0; levels.len()];
-        match best.and_then(|i| self.cache.get(i).map(|c| (i, c))) {
-            Some((i, c)) if c.map.len() < self.base.len() => {
-                let map = self.rollup(&c.map, &c.levels, levels);
-                if let Some(c) = self.cache.get_mut(i) {
-                    c.used = self.clock;
-                }
-                map
-            }
-            _ => self.rollup(&self.base, &zero, levels),
-        }
-    }
-
-    fn remember(&mut self, levels: Vec<usize>, mut map: ClassMap<K>) {
-        map.compact();
-        self.cache.push(Cached {
-            levels,
-            map,
-            used: self.clock,
-        });
-        while self.cache.len() > 256
-            || self.cache.iter().map(|c| c.map.weight()).sum::<usize>() > self.budget
-        {
-            let Some(oldest) = self
-                .cache
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, c)| c.used)
-                .map(|(i, _)| i)
-            else {
-                break;
-            };
-            self.cache.swap_remove(oldest);
-        }
-    }
-
-    /// Whether the node satisfies the model, rows suppressed, classes kept and exact loss.
-    fn analyze(&self, map: &ClassMap<K>, levels: &[usize]) -> Eval {
-        let s = self.setup;
-        let empty: &[(u32, u64)] = &[];
-        let mut suppressed = 0u64;
-        let mut classes = 0u64;
-        let mut squares = 0u128;
-        let mut outliers = Vec::new();
-        for (j, &count) in map.counts.iter().enumerate() {
-            if s.fails(count, map.sensitive.get(j).map_or(empty, Vec::as_slice)) {
-                suppressed = suppressed.saturating_add(count);
-                outliers.push(j);
-            } else {
-                classes += 1;
-                squares += u128::from(count) * u128::from(count);
-            }
-        }
-        let satisfied = suppressed <= s.limit;
-        let loss = if !satisfied {
-            f64::INFINITY
-        } else {
-            match s.metric {
-                Metric::NonUniformEntropy => s.bound(levels),
-                Metric::Discernibility => {
-                    (squares + u128::from(suppressed) * u128::from(s.rows)) as f64
-                }
-                Metric::Loss if suppressed == 0 => s.bound(levels),
-                Metric::Loss => self.loss_with_suppression(map, levels, &outliers),
-            }
-        };
-        Eval {
-            satisfied,
-            suppressed,
-            classes,
-            loss,
-        }
-    }
-
-    /// ARX's Loss when some classes are suppressed: a suppressed row counts as the whole domain.
-    fn loss_with_suppression(
-        &self,
-        map: &ClassMap<K>,
-        levels: &[usize],
-        outliers: &[usize],
-    ) -> f64 {
-        let s = self.setup;
-        let rows = s.rows as f64;
-        let d = levels.len();
-        let parts = (0..d).map(|i| {
-            let level = levels.get(i).copied().unwrap_or(0);
-            let shift = s.shifts.get(i).copied().unwrap_or(0);
-            let mask = s.masks.get(i).copied().unwrap_or(0);
-            let shares: &[u64] = s
-                .domain_rows
-                .get(i)
-                .and_then(|p| p.get(level))
-                .map_or(&[], Vec::as_slice);
-            let domain = s.domain.get(i).copied().unwrap_or(1);
-            let mut extra = 0u128;
-            for &j in outliers {
-                let (Some(&key), Some(&count)) = (map.keys.get(j), map.counts.get(j)) else {
-                    continue;
-                };
-                let share = shares
-                    .get(key.field(shift, mask) as usize)
-                    .copied()
-                    .unwrap_or(0);
-                extra += u128::from(count) * u128::from(domain.saturating_sub(share));
-            }
-            let base = s
-                .share_sum
-                .get(i)
-                .and_then(|p| p.get(level))
-                .copied()
-                .unwrap_or(0);
-            normalize_loss((base + extra) as f64 / domain as f64, rows, domain)
-        });
-        geometric_mean(parts, d)
-    }
-
-    fn evaluate_only(&mut self, node: usize) -> Result<Option<f64>, String> {
-        let levels = self.setup.levels_of(node);
-        let map = self.classes(&levels);
-        let e = self.analyze(&map, &levels);
-        Ok(e.satisfied.then_some(e.loss))
-    }
-
     /// Best-first search over the static bound with predictive tagging.
     fn search(&mut self) -> Option<usize> {
         let s = self.setup;
@@ -624,42 +303,6 @@ impl<'s, 'a, K: PackedKey> Engine<'s, 'a, K> {
             self.visit(&next, &child, i, best);
         }
     }
-
-    /// The solution at node `x`.
-    fn solution(&mut self, x: usize) -> Solution {
-        let s = self.setup;
-        let levels = s.levels_of(x);
-        let checked = self.checked;
-        let map = self.classes(&levels);
-        let e = self.analyze(&map, &levels);
-        let empty: &[(u32, u64)] = &[];
-        let mut outliers = HashSet::new();
-        let mut kept = Vec::new();
-        for (j, (&key, &count)) in map.keys.iter().zip(&map.counts).enumerate() {
-            if s.fails(count, map.sensitive.get(j).map_or(empty, Vec::as_slice)) {
-                let ids: Box<[u32]> = s
-                    .shifts
-                    .iter()
-                    .zip(&s.masks)
-                    .map(|(&shift, &mask)| key.field(shift, mask))
-                    .collect();
-                outliers.insert(ids);
-            } else {
-                kept.push(count);
-            }
-        }
-        Solution {
-            levels,
-            loss: e.loss,
-            metric: s.metric,
-            suppressed: e.suppressed,
-            classes: e.classes,
-            checked,
-            lattice: s.size,
-            outliers,
-            kept,
-        }
-    }
 }
 
 fn run(
@@ -691,16 +334,12 @@ fn run_with<K: PackedKey>(setup: &Setup<'_>, exhaustive: bool) -> Result<Solutio
 #[cfg(test)]
 mod tests {
     use super::super::hierarchy::Hierarchy;
+    use super::super::model::LDiversity;
+    use super::super::testing::age_and_sex;
     use super::*;
 
     fn rows(list: &[(&str, &str)]) -> Stats {
-        let mut s = Stats::new(
-            vec![
-                Hierarchy::builtin("age").unwrap(),
-                Hierarchy::builtin("sex").unwrap(),
-            ],
-            true,
-        );
+        let mut s = age_and_sex(true);
         for (i, (age, sex)) in list.iter().enumerate() {
             let d = ["a", "b", "c"][i % 3];
             s.add(&[age, sex], Some(d)).unwrap();

@@ -1,7 +1,7 @@
 //! The search's set-up: the lattice's shape, the packing of value ids into keys, and the parts
 //! of each metric that do not depend on the data pass (ARX's definitions, see `search`).
 
-use super::search::{LDiversity, Metric, Privacy};
+use super::model::{LDiversity, Metric, Privacy};
 use super::stats::Stats;
 
 /// Largest lattice searched.

@@ -259,17 +259,11 @@ impl Stats {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::testing::age_and_sex;
 
     #[test]
     fn histogram_counts_tuples_and_sensitive_values() {
-        let mut s = Stats::new(
-            vec![
-                Hierarchy::builtin("age").unwrap(),
-                Hierarchy::builtin("sex").unwrap(),
-            ],
-            true,
-        );
+        let mut s = age_and_sex(true);
         s.add(&["37", "M"], Some("flu")).unwrap();
         s.add(&["37", "男"], Some("flu")).unwrap();
         s.add(&["37", "男"], Some("cold")).unwrap();

@@ -381,4 +381,6 @@ fn resolve(text: &str, mut found: Vec<Span>) -> Vec<Span> {
 }
 
 #[cfg(test)]
+mod testing;
+#[cfg(test)]
 mod tests;

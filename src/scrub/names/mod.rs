@@ -66,36 +66,18 @@ impl Finder<'_> {
     }
 }
 
-/// What the detectors' tests share: the spans `find` gives for a text, after overlap
-/// resolution.
+/// What the detectors' tests share: `scrub::testing`'s assertions, for this `find`.
 #[cfg(test)]
 mod testing {
-    use super::super::view::Fold;
-    use super::*;
-
-    pub(super) fn names(text: &str) -> Vec<(String, Tag)> {
-        let view = View::new(text, Fold::Text);
-        let mut out = Vec::new();
-        find(text, &view, &mut out);
-        crate::scrub::resolve(text, out)
-            .into_iter()
-            .map(|s| (text[s.start..s.end].to_owned(), s.tag))
-            .collect()
-    }
+    use super::super::testing::{assert_has, assert_none};
+    use super::find;
+    use crate::scrub::Tag;
 
     pub(super) fn has(text: &str, expected: &str, tag: Tag) {
-        let found = names(text);
-        assert!(
-            found.iter().any(|(s, t)| s == expected && *t == tag),
-            "{text:?}: expected {expected:?} as {tag:?}, got {found:?}"
-        );
+        assert_has(find, text, expected, tag);
     }
 
     pub(super) fn none(text: &str) {
-        let found = names(text);
-        assert!(
-            found.is_empty(),
-            "{text:?}: expected nothing, got {found:?}"
-        );
+        assert_none(find, text);
     }
 }

@@ -54,6 +54,8 @@ pub(crate) fn is_hiragana(c: char) -> bool {
     matches!(c, '\u{3041}'..='\u{3096}')
 }
 
+/// The value of a kanji numeral digit. ○ is not one here: free text uses it as a mark
+/// (`ja::wareki` reads it as 0 in dates).
 fn kanji_digit(c: char) -> Option<u32> {
     Some(match c {
         '〇' | '零' => 0,
@@ -199,37 +201,22 @@ fn is_measurement(v: &View, e: usize) -> bool {
     c.is_ascii_alphabetic() && !v.at(k + 1).is_ascii_digit()
 }
 
-/// What the families' tests share: the spans `find` gives for a text, after overlap
-/// resolution.
+/// What the families' tests share: `scrub::testing`'s spans and assertions, for this `find`.
 #[cfg(test)]
 mod testing {
-    use super::super::view::Fold;
-    use super::*;
+    use super::super::testing::{assert_has, assert_none, spans};
+    use super::find;
+    use crate::scrub::Tag;
 
     pub(super) fn tags(text: &str) -> Vec<(String, Tag)> {
-        let view = View::new(text, Fold::Text);
-        let mut out = Vec::new();
-        find(text, &view, &mut out);
-        let spans = crate::scrub::resolve(text, out);
-        spans
-            .into_iter()
-            .map(|s| (text[s.start..s.end].to_owned(), s.tag))
-            .collect()
+        spans(find, text)
     }
 
     pub(super) fn one(text: &str, expected: &str, tag: Tag) {
-        let found = tags(text);
-        assert!(
-            found.iter().any(|(s, t)| s == expected && *t == tag),
-            "{text:?}: expected {expected:?} as {tag:?}, got {found:?}"
-        );
+        assert_has(find, text, expected, tag);
     }
 
     pub(super) fn none(text: &str) {
-        let found = tags(text);
-        assert!(
-            found.is_empty(),
-            "{text:?}: expected nothing, got {found:?}"
-        );
+        assert_none(find, text);
     }
 }

@@ -1,18 +1,24 @@
 //! The policy: a JSON document naming one action per column, read the same way by the CLI, Node
 //! and the browser. It is validated once, against the file's header, by [`Policy::compile`], so
 //! the per-cell loop does no checking.
+//!
+//! This file holds the document itself (its serde types, parsing and canonical hash);
+//! `settings` reads the header-independent settings and `compile` checks the policy against a
+//! header.
+
+mod compile;
+mod settings;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::action::{Action, HierarchySpec, Op};
-use crate::detect::{self, ColumnKind};
+use crate::action::{Action, HierarchySpec};
 use crate::error::{Error, Result};
-use crate::format::encoding::Encoding;
-use crate::ja::wareki::{self, Date};
-use crate::key::SiteKey;
 use crate::preset::Detected;
+
+pub use compile::{CompileContext, Plan};
+pub use settings::{LineEnding, Settings};
 
 /// A de-identification policy (version 1).
 ///
@@ -210,54 +216,6 @@ fn yes() -> bool {
     true
 }
 
-/// A line ending choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineEnding {
-    /// Whatever the input uses.
-    Same,
-    /// CR LF.
-    Crlf,
-    /// LF.
-    Lf,
-}
-
-/// The policy checked against one file's header: column indices resolved, actions compiled.
-#[derive(Debug)]
-pub struct Plan {
-    /// The input's column names, in order.
-    pub headers: Vec<String>,
-    /// For each output column: the input column it comes from, and its operation.
-    pub outputs: Vec<(usize, Op)>,
-    /// Index of the patient ID column.
-    pub patient_id: Option<usize>,
-    /// Input columns the policy does not name (dropped, fail closed).
-    pub unnamed: Vec<String>,
-    /// Columns the policy names that the file does not have.
-    pub missing: Vec<String>,
-    /// What an unreadable value does.
-    pub on_invalid: OnInvalid,
-    /// Quasi-identifiers, in input order: (column index, hierarchy, least level allowed).
-    pub quasi: Vec<(usize, HierarchySpec, usize)>,
-    /// The sensitive column of l-diversity.
-    pub sensitive: Option<usize>,
-    /// The columns whose values `scrub_text` looks for in the row's free text, with what they
-    /// hold (empty when no column is scrubbed).
-    pub identity: Vec<(usize, ColumnKind)>,
-}
-
-/// Settings taken from the policy that do not depend on the header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Settings {
-    /// Input encoding; `None` = detect.
-    pub encoding: Option<Encoding>,
-    /// Output encoding; `None` = same as input.
-    pub output_encoding: Option<Encoding>,
-    /// Output line ending.
-    pub line_ending: LineEnding,
-    /// Field delimiter.
-    pub delimiter: u8,
-}
-
 impl Policy {
     /// Parses a policy from JSON.
     ///
@@ -342,246 +300,6 @@ impl Policy {
     pub fn needs_scan(&self) -> bool {
         self.privacy.is_some() || self.is_fhir()
     }
-
-    /// The settings that do not depend on the header.
-    ///
-    /// # Errors
-    /// A policy error naming the bad setting.
-    pub fn settings(&self) -> Result<Settings> {
-        if !matches!(
-            self.input.format.as_str(),
-            "csv" | "ndjson" | "bundle" | "auto"
-        ) {
-            return Err(Error::policy(
-                "/input/format",
-                "use csv, ndjson, bundle or auto",
-            ));
-        }
-        if !self.input.header {
-            return Err(Error::policy(
-                "/input/header",
-                "a header row is required: columns are named by it",
-            ));
-        }
-        let encoding = match self.input.encoding.as_str() {
-            "auto" => None,
-            label => Some(Encoding::from_label(label).ok_or_else(|| {
-                Error::policy("/input/encoding", "use auto, utf-8, shift_jis or euc-jp")
-            })?),
-        };
-        let output_encoding = match self.output.encoding.as_str() {
-            "same" => None,
-            label => Some(Encoding::from_label(label).ok_or_else(|| {
-                Error::policy("/output/encoding", "use same, utf-8, shift_jis or euc-jp")
-            })?),
-        };
-        let line_ending = match self.output.line_ending.as_str() {
-            "same" => LineEnding::Same,
-            "crlf" => LineEnding::Crlf,
-            "lf" => LineEnding::Lf,
-            _ => return Err(Error::policy("/output/line_ending", "use same, crlf or lf")),
-        };
-        let delimiter = match self.input.delimiter.as_str() {
-            "," => b',',
-            ";" => b';',
-            "\t" | "tab" => b'\t',
-            _ => {
-                return Err(Error::policy(
-                    "/input/delimiter",
-                    "use \",\", \";\" or \"\\t\"",
-                ))
-            }
-        };
-        Ok(Settings {
-            encoding,
-            output_encoding,
-            line_ending,
-            delimiter,
-        })
-    }
-
-    /// Checks the policy against a file's header and compiles each action.
-    ///
-    /// # Errors
-    /// A policy error listing every problem found (one per line), each with its JSON pointer:
-    /// duplicate header names, a patient ID column that is missing, bad action parameters, a
-    /// key needed but not given.
-    pub fn compile(&self, headers: &[String], key: Option<&SiteKey>) -> Result<Plan> {
-        let mut problems: Vec<(String, String)> = Vec::new();
-        let index = |name: &str| headers.iter().position(|h| h == name);
-        for (i, h) in headers.iter().enumerate() {
-            if headers.iter().take(i).any(|other| other == h) {
-                problems.push((
-                    String::new(),
-                    format!("the file's header names column {h:?} twice; rename one"),
-                ));
-            }
-        }
-        let patient_id = match &self.patient_id {
-            Some(name) => {
-                let found = index(name);
-                if found.is_none() {
-                    problems.push((
-                        "/patient_id".into(),
-                        format!("the file has no column {name:?}"),
-                    ));
-                }
-                found
-            }
-            None => None,
-        };
-        let reference_date = self.parsed_reference_date(&mut problems);
-        let context = CompileContext {
-            key,
-            patient_id,
-            reference_date,
-        };
-        let mut outputs = Vec::new();
-        let mut quasi = Vec::new();
-        let mut sensitive = None;
-        for (i, header) in headers.iter().enumerate() {
-            let Some(action) = self.columns.get(header) else {
-                continue;
-            };
-            match action {
-                Action::Generalize {
-                    hierarchy,
-                    min_level,
-                    ..
-                } => quasi.push((i, hierarchy.clone(), *min_level)),
-                Action::Keep { sensitive: true } if sensitive.is_some() => problems.push((
-                    pointer_to_column(header),
-                    "only one column can be sensitive".into(),
-                )),
-                Action::Keep { sensitive: true } => sensitive = Some(i),
-                _ => {}
-            }
-            match action.compile(&context) {
-                Ok(Some(Op::Generalize(_))) => outputs.push((i, Op::Generalize(quasi.len() - 1))),
-                Ok(Some(op)) => outputs.push((i, op)),
-                Ok(None) => {}
-                Err(message) => problems.push((pointer_to_column(header), message)),
-            }
-        }
-        let identity = self.identity_columns(headers, &mut problems);
-        match (&self.privacy, quasi.is_empty()) {
-            (None, false) => problems.push((
-                "/privacy".into(),
-                "generalize columns are quasi-identifiers: add a privacy object (k, max_suppression)".into(),
-            )),
-            (Some(_), true) => problems.push((
-                "/privacy".into(),
-                "no column of the file is a quasi-identifier (action generalize)".into(),
-            )),
-            (Some(model), false) => {
-                if model.k < 1 || !(0.0..=1.0).contains(&model.max_suppression) {
-                    problems.push((
-                        "/privacy".into(),
-                        "k must be at least 1 and max_suppression between 0 and 1".into(),
-                    ));
-                }
-                if model.l.is_some() && sensitive.is_none() {
-                    problems.push((
-                        "/privacy/l".into(),
-                        "l-diversity needs a sensitive column ({\"action\": \"keep\", \"sensitive\": true})".into(),
-                    ));
-                }
-            }
-            (None, true) => {}
-        }
-        if !problems.is_empty() {
-            let (path, first) = problems.remove(0);
-            let mut message = first;
-            for (p, m) in problems {
-                message.push_str(&format!("\npolicy {p}: {m}"));
-            }
-            return Err(Error::policy(path, message));
-        }
-        Ok(Plan {
-            headers: headers.to_vec(),
-            outputs,
-            patient_id,
-            unnamed: headers
-                .iter()
-                .filter(|h| !self.columns.contains_key(*h))
-                .cloned()
-                .collect(),
-            missing: self
-                .columns
-                .keys()
-                .filter(|name| index(name).is_none())
-                .cloned()
-                .collect(),
-            on_invalid: self.on_invalid,
-            quasi,
-            sensitive,
-            identity,
-        })
-    }
-
-    /// `reference_date` read as a date; a problem (with its JSON pointer) when it is not one.
-    pub(crate) fn parsed_reference_date(
-        &self,
-        problems: &mut Vec<(String, String)>,
-    ) -> Option<Date> {
-        let text = self.reference_date.as_ref()?;
-        match wareki::parse(text) {
-            Ok(date) => Some(date),
-            Err(e) => {
-                problems.push(("/reference_date".into(), e.to_string()));
-                None
-            }
-        }
-    }
-
-    /// The identity columns of `scrub_text`: those its actions name, or else every column whose
-    /// kind (as `suggest` detected it, or as its header says) identifies the patient — whether
-    /// the column itself is written or dropped.
-    fn identity_columns(
-        &self,
-        headers: &[String],
-        problems: &mut Vec<(String, String)>,
-    ) -> Vec<(usize, ColumnKind)> {
-        let mut named: Vec<&String> = Vec::new();
-        let mut scrubs = false;
-        for (column, action) in &self.columns {
-            if let Action::ScrubText { identity, .. } = action {
-                scrubs = true;
-                for name in identity {
-                    if headers.contains(name) {
-                        named.push(name);
-                    } else {
-                        problems.push((
-                            format!("{}/identity", pointer_to_column(column)),
-                            format!("the file has no column {name:?}"),
-                        ));
-                    }
-                }
-            }
-        }
-        if !scrubs {
-            return Vec::new();
-        }
-        let kind = |header: &String| {
-            self.detected
-                .get(header)
-                .map(|d| d.kind)
-                .unwrap_or_else(|| detect::classify(header, &[]).kind)
-        };
-        headers
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| {
-                if named.is_empty() {
-                    kind(h).identifies_patient()
-                        && !matches!(self.columns.get(*h), Some(Action::ScrubText { .. }))
-                } else {
-                    named.contains(h)
-                }
-            })
-            .map(|(i, h)| (i, kind(h)))
-            .collect()
-    }
 }
 
 /// The rows of an ARX-format hierarchy file: one value per line followed by its generalizations,
@@ -598,16 +316,6 @@ fn hierarchy_rows(text: &str) -> Vec<Vec<String>> {
         .filter(|l| !l.is_empty())
         .map(|l| l.split(delimiter).map(|c| c.trim().to_owned()).collect())
         .collect()
-}
-
-/// What an action may need when it is compiled.
-pub struct CompileContext<'a> {
-    /// The site key, if one was given.
-    pub key: Option<&'a SiteKey>,
-    /// Index of the patient ID column.
-    pub patient_id: Option<usize>,
-    /// The policy's reference date.
-    pub reference_date: Option<Date>,
 }
 
 fn pointer_to_column(name: &str) -> String {
@@ -695,67 +403,5 @@ mod tests {
             assert_eq!(p, path, "{json}");
             assert!(m.contains(needle), "{json}: {m}");
         }
-    }
-
-    #[test]
-    fn compile_reports_every_problem() {
-        let policy = Policy::from_json(
-            r#"{"version":1,"patient_id":"ID","columns":{
-                "a":{"action":"pseudonymize","length":3},
-                "b":{"action":"date_shift","max_days":30},
-                "c":{"action":"keep"}}}"#,
-        )
-        .unwrap();
-        let headers: Vec<String> = ["a", "b", "c", "c"].iter().map(|s| s.to_string()).collect();
-        let key = SiteKey::from_bytes([1; 32]);
-        let e = policy
-            .compile(&headers, Some(&key))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("twice"), "{e}");
-        assert!(e.contains("/patient_id"), "{e}");
-        assert!(e.contains("/columns/a"), "{e}");
-        assert!(e.contains("length"), "{e}");
-        assert!(e.contains("/columns/b"), "{e}");
-        let e = policy.compile(&headers, None).unwrap_err().to_string();
-        assert!(e.contains("no key, no pseudonyms"), "{e}");
-    }
-
-    #[test]
-    fn unnamed_columns_are_dropped_and_listed() {
-        let policy = Policy::from_json(
-            r#"{"version":1,"columns":{"b":{"action":"keep"},"z":{"action":"keep"}}}"#,
-        )
-        .unwrap();
-        let headers: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
-        let plan = policy.compile(&headers, None).unwrap();
-        assert_eq!(plan.outputs.len(), 1);
-        assert_eq!(plan.outputs[0].0, 1);
-        assert_eq!(plan.unnamed, ["a", "c"]);
-        assert_eq!(plan.missing, ["z"]);
-    }
-
-    #[test]
-    fn settings_and_hash() {
-        let p = Policy::from_json(
-            r#"{"version":1,"input":{"encoding":"cp932","delimiter":";"},"output":{"encoding":"utf-8","line_ending":"lf"},"columns":{}}"#,
-        )
-        .unwrap();
-        let s = p.settings().unwrap();
-        assert_eq!(s.encoding, Some(Encoding::ShiftJis));
-        assert_eq!(s.output_encoding, Some(Encoding::Utf8));
-        assert_eq!(s.line_ending, LineEnding::Lf);
-        assert_eq!(s.delimiter, b';');
-        assert_eq!(p.sha256().len(), 64);
-        let q = Policy::from_json(&p.to_json()).unwrap();
-        assert_eq!(p, q);
-        assert_eq!(p.sha256(), q.sha256());
-        let bad =
-            Policy::from_json(r#"{"version":1,"input":{"delimiter":"|"},"columns":{}}"#).unwrap();
-        assert!(bad
-            .settings()
-            .unwrap_err()
-            .to_string()
-            .contains("/input/delimiter"));
     }
 }
