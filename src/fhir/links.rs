@@ -119,7 +119,9 @@ mod tests {
             format!("Patient/{id}/_history/2")
         );
         assert_eq!(rewrite("123", &p), id);
-        assert_eq!(rewrite("#c1", &p), "#c1");
+        // A contained resource's id is pseudonymized like any id, so `#c1` still points at it.
+        assert_eq!(rewrite("#c1", &p), format!("#{}", p.pseudonym("c1")));
+        assert_eq!(rewrite("#", &p), "#");
         let u = rewrite("urn:uuid:0f4c-1", &p);
         assert_eq!(u, rewrite("urn:uuid:0f4c-1", &p));
         assert_eq!(u.len(), "urn:uuid:".len() + 36);
