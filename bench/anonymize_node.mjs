@@ -8,16 +8,10 @@
 // inline rows, as the browser does).
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { args, deidKit, peakRssMb, pieces } from "./common.mjs";
 
-const [POLICY, IN, OUT] = process.argv.slice(2);
-if (!IN) {
-  console.error("usage: anonymize_node.mjs POLICY.json IN.csv [OUT.csv]");
-  process.exit(2);
-}
-const here = path.dirname(fileURLToPath(import.meta.url));
-const { Session } = createRequire(import.meta.url)(path.join(here, "..", "pkg-node", "deid_kit.js"));
+const [POLICY, IN, OUT] = args(2, "anonymize_node.mjs POLICY.json IN.csv [OUT.csv]");
+const { Session } = deidKit();
 const BUILTIN = new Set(["age", "date", "postal", "address", "sex"]);
 
 const policy = JSON.parse(fs.readFileSync(POLICY, "utf8"));
@@ -30,7 +24,7 @@ for (const rule of Object.values(policy.columns)) {
 }
 
 async function stream(session, sink) {
-  for await (const chunk of fs.createReadStream(IN, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of pieces(IN)) {
     const out = session.push(chunk);
     if (sink && out.length) sink.push(out);
   }
@@ -61,5 +55,5 @@ console.log(JSON.stringify({
   first_pass_s: +((t1 - t0) / 1000).toFixed(3),
   search_s: +((t2 - t1) / 1000).toFixed(3),
   second_pass_s: +((t3 - t2) / 1000).toFixed(3),
-  peak_rss_mb: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
+  peak_rss_mb: peakRssMb(),
 }));

@@ -7,22 +7,10 @@
 // Reads IN in 1 MiB pieces, hands each to Session.push and writes what comes back, so memory
 // stays bounded by the piece size, not the file size. DEID_KIT_PKG overrides the package path.
 import fs from "node:fs";
-import { once } from "node:events";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
+import { args, deidKit, fail, get, peakRssMb, writeAll } from "./common.mjs";
 
-const [POLICY, KEYFILE, IN, OUT] = process.argv.slice(2);
-if (!OUT) {
-  console.error("usage: wasm_node.mjs POLICY.json KEYFILE IN.csv OUT.csv");
-  process.exit(2);
-}
-const here = path.dirname(fileURLToPath(import.meta.url));
-const pkg = process.env.DEID_KIT_PKG ?? path.join(here, "..", "pkg-node", "deid_kit.js");
-const { Session } = createRequire(import.meta.url)(pkg);
-
-// serde-wasm-bindgen may hand maps over as Map; accept plain objects and Maps alike.
-const get = (o, k) => (o instanceof Map ? o.get(k) : o?.[k]);
+const [POLICY, KEYFILE, IN, OUT] = args(4, "wasm_node.mjs POLICY.json KEYFILE IN.csv OUT.csv");
+const { Session } = deidKit();
 
 const policy = JSON.parse(fs.readFileSync(POLICY, "utf8"));
 const keyFile = new Uint8Array(fs.readFileSync(KEYFILE));
@@ -30,22 +18,9 @@ const keyFile = new Uint8Array(fs.readFileSync(KEYFILE));
 const t0 = process.hrtime.bigint();
 let report;
 try {
-  const s = new Session(policy, keyFile, {});
-  const out = fs.createWriteStream(OUT);
-  for await (const chunk of fs.createReadStream(IN, { highWaterMark: 1 << 20 })) {
-    const bytes = s.push(chunk);
-    if (bytes.length && !out.write(bytes)) await once(out, "drain");
-  }
-  const done = s.finish();
-  report = get(done, "report");
-  const tail = get(done, "tail");
-  if (tail?.length) out.write(tail);
-  out.end();
-  await once(out, "finish");
+  report = await writeAll(new Session(policy, keyFile, {}), IN, OUT);
 } catch (e) {
-  // DeidError: code (+ row / column); never a cell value or the key.
-  console.error(`wasm_node: ${e?.code ?? ""} ${e?.message ?? e}${e?.row != null ? ` (row ${e.row})` : ""}`);
-  process.exit(1);
+  fail("wasm_node", e);
 }
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
@@ -57,5 +32,5 @@ console.log(JSON.stringify({
   rows_out: rowsOut,
   seconds: +seconds.toFixed(3),
   rows_per_s: Math.round(rowsIn / seconds),
-  peak_rss_mb: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
+  peak_rss_mb: peakRssMb(),
 }));

@@ -7,9 +7,12 @@ use std::sync::Arc;
 
 #[path = "support/adult.rs"]
 mod adult;
+#[path = "support/csv_records.rs"]
+mod csv_records;
+#[path = "support/passes.rs"]
+mod passes;
 
-use deid_kit::format::csv::{Reader, SyntaxError};
-use deid_kit::pipeline::{anonymize, Anonymized};
+use deid_kit::pipeline::Anonymized;
 use deid_kit::{Policy, Report, Session, SessionOptions};
 
 const EXPORT: &[u8] = include_bytes!("data/export-varied-utf8.csv");
@@ -29,15 +32,9 @@ fn hospital_policy(k: u32, max_suppression: f64) -> Policy {
 }
 
 fn first_pass(policy: &Policy, input: &[u8]) -> Arc<Anonymized> {
-    let mut scan = Session::scan(policy, None, SessionOptions::default()).unwrap();
-    for chunk in input.chunks(7_777) {
-        assert!(
-            scan.push(chunk).unwrap().is_empty(),
-            "the first pass writes nothing"
-        );
-    }
-    let scanned = scan.finish().unwrap().scanned.unwrap();
-    Arc::new(anonymize(policy, scanned).unwrap())
+    passes::first_pass(policy, None, SessionOptions::default(), input, &[7_777])
+        .anonymization
+        .unwrap()
 }
 
 fn second_pass(
@@ -50,34 +47,11 @@ fn second_pass(
         anonymization: Some(Arc::clone(a)),
         ..SessionOptions::default()
     };
-    let mut s = Session::new(policy, None, options).unwrap();
-    let mut out = Vec::new();
-    for piece in input.chunks(chunk) {
-        s.push_into(piece, &mut out).unwrap();
-    }
-    let done = s.finish().unwrap();
-    out.extend(done.tail);
-    (out, done.report)
+    passes::second_pass(policy, None, options, input, &[chunk])
 }
 
 fn records(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
-    let text = String::from_utf8(bytes.to_vec()).unwrap();
-    let mut rows = Vec::new();
-    Reader::new(delimiter)
-        .feed::<SyntaxError>(
-            text.trim_start_matches('\u{feff}').as_bytes(),
-            true,
-            &mut |r| {
-                rows.push(
-                    r.iter()
-                        .map(|f| String::from_utf8(f.to_vec()).unwrap())
-                        .collect(),
-                );
-                Ok(())
-            },
-        )
-        .unwrap();
-    rows
+    csv_records::records(std::str::from_utf8(bytes).unwrap(), delimiter)
 }
 
 /// Sizes of the classes formed by the columns named `qi` in the output.

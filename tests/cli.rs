@@ -2,8 +2,8 @@
 //! refuses bad key files with a one-line reason that never shows the key.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use deid_kit::{ja::normalize::Options, Pseudonymizer, SiteKey};
 use serde_json::Value;
@@ -18,11 +18,26 @@ fn vectors() -> Value {
     serde_json::from_str(include_str!("data/vectors.json")).unwrap()
 }
 
-fn cli(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_deid-kit"))
-        .args(args)
-        .output()
-        .unwrap()
+fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_deid-kit"));
+    command.args(args);
+    command
+}
+
+fn cli(args: &[&str]) -> Output {
+    command(args).output().unwrap()
+}
+
+/// `deid-kit apply` with the sample's policy and the test key, then `io` (input, output, ...).
+fn apply_sample(io: &[&str]) -> Command {
+    let (policy, key) = (data("policy-sample.json"), data("test.key"));
+    let mut command = command(&["apply", "--policy", path(&policy), "--key", path(&key)]);
+    command.args(io);
+    command
+}
+
+fn path(path: &Path) -> &str {
+    path.to_str().unwrap()
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -160,19 +175,16 @@ fn sample() -> PathBuf {
 fn apply_writes_the_expected_file_and_report() {
     let dir = temp_dir("apply");
     let (out, report) = (dir.join("out.csv"), dir.join("report.json"));
-    let run = cli(&[
-        "apply",
-        "--policy",
-        data("policy-sample.json").to_str().unwrap(),
-        "--key",
-        data("test.key").to_str().unwrap(),
+    let run = apply_sample(&[
         "--in",
-        sample().to_str().unwrap(),
+        path(&sample()),
         "--out",
-        out.to_str().unwrap(),
+        path(&out),
         "--report",
-        report.to_str().unwrap(),
-    ]);
+        path(&report),
+    ])
+    .output()
+    .unwrap();
     assert!(
         run.status.success(),
         "{}",
@@ -212,20 +224,7 @@ fn apply_streams_stdin_to_stdout_with_an_opt_out_file() {
     let dir = temp_dir("stdio");
     let opt_out = dir.join("optout.txt");
     std::fs::write(&opt_out, "４２６０４６８５\n\n99821839\n").unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_deid-kit"))
-        .args([
-            "apply",
-            "--policy",
-            data("policy-sample.json").to_str().unwrap(),
-            "--key",
-            data("test.key").to_str().unwrap(),
-            "--in",
-            "-",
-            "--out",
-            "-",
-            "--opt-out",
-            opt_out.to_str().unwrap(),
-        ])
+    let child = apply_sample(&["--in", "-", "--out", "-", "--opt-out", path(&opt_out)])
         .stdin(std::fs::File::open(sample()).unwrap())
         .output()
         .unwrap();
@@ -252,15 +251,18 @@ fn a_failed_apply_leaves_no_output_file() {
     )
     .unwrap();
     let out = dir.join("out.csv");
-    let run = cli(&[
-        "apply",
-        "--policy",
-        policy.to_str().unwrap(),
-        "--in",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let apply = || {
+        cli(&[
+            "apply",
+            "--policy",
+            path(&policy),
+            "--in",
+            path(&input),
+            "--out",
+            path(&out),
+        ])
+    };
+    let run = apply();
     assert!(!run.status.success());
     let err = String::from_utf8(run.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -276,15 +278,7 @@ fn a_failed_apply_leaves_no_output_file() {
     );
     // A policy error names the JSON path.
     std::fs::write(&policy, r#"{"version":1,"columns":{"a":{"action":"kep"}}}"#).unwrap();
-    let run = cli(&[
-        "apply",
-        "--policy",
-        policy.to_str().unwrap(),
-        "--in",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let run = apply();
     assert!(String::from_utf8(run.stderr)
         .unwrap()
         .contains("/columns/a/action"));
@@ -306,19 +300,19 @@ fn tokens_round_trip_through_the_cli_and_need_a_tokens_file() {
     let base = [
         "apply",
         "--policy",
-        policy.to_str().unwrap(),
+        path(&policy),
         "--key",
-        key.to_str().unwrap(),
+        path(&key),
         "--in",
-        input.to_str().unwrap(),
+        path(&input),
         "--out",
-        out.to_str().unwrap(),
+        path(&out),
     ];
     let refused = cli(&base);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--tokens"));
     let mut args = base.to_vec();
-    args.extend(["--tokens", table.to_str().unwrap()]);
+    args.extend(["--tokens", path(&table)]);
     assert!(cli(&args).status.success());
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(!written.contains("A-1"));
@@ -330,23 +324,12 @@ fn tokens_round_trip_through_the_cli_and_need_a_tokens_file() {
         .next()
         .unwrap()
         .to_owned();
-    let back = cli(&[
-        "tokens",
-        "--key",
-        key.to_str().unwrap(),
-        "--in",
-        table.to_str().unwrap(),
-    ]);
+    let tokens = |key: &Path| cli(&["tokens", "--key", path(key), "--in", path(&table)]);
+    let back = tokens(&key);
     assert!(back.status.success());
     let csv = String::from_utf8(back.stdout).unwrap();
     assert!(csv.contains(&format!("{token},A-1")), "{csv}");
-    let other = cli(&[
-        "tokens",
-        "--key",
-        data("other.key").to_str().unwrap(),
-        "--in",
-        table.to_str().unwrap(),
-    ]);
+    let other = tokens(&data("other.key"));
     assert!(!other.status.success());
     assert!(String::from_utf8_lossy(&other.stderr).contains("another site key"));
 }

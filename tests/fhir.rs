@@ -5,9 +5,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
-use std::process::Command;
-use std::sync::Arc;
 
 use deid_kit::fhir::preset::policy as fhir_policy;
 use deid_kit::fhir::Format;
@@ -16,6 +13,13 @@ use deid_kit::ja::wareki::Date;
 use deid_kit::preset::Preset;
 use deid_kit::{Policy, Report, Session, SessionOptions, SiteKey};
 use serde_json::Value;
+
+#[path = "support/fhir_synth.rs"]
+mod fhir_synth;
+use fhir_synth::{fhir_synth, resources};
+#[path = "support/passes.rs"]
+mod passes;
+use passes::chunks::random_sizes;
 
 fn key() -> SiteKey {
     SiteKey::from_bytes([42; 32])
@@ -28,57 +32,11 @@ fn today() -> Date {
 /// Both passes (scan for the patient index, then the output), each fed in `sizes` chunks
 /// (cycled).
 fn run(policy: &Policy, opt_out: &[&str], input: &[u8], sizes: &[usize]) -> (Vec<u8>, Report) {
-    let opt_out: Vec<String> = opt_out.iter().map(|s| s.to_string()).collect();
     let options = SessionOptions {
-        opt_out: opt_out.clone(),
+        opt_out: opt_out.iter().map(|s| s.to_string()).collect(),
         ..SessionOptions::default()
     };
-    let key = key();
-    let mut scan = Session::scan(policy, Some(&key), options.clone()).unwrap();
-    let mut ignored = Vec::new();
-    for chunk in chunks(input, sizes) {
-        scan.push_into(chunk, &mut ignored).unwrap();
-    }
-    let done = scan.finish().unwrap();
-    assert!(
-        ignored.is_empty() && done.tail.is_empty(),
-        "a scan writes nothing"
-    );
-    let mut scanned = done.scanned.unwrap();
-    let patients = scanned.patients.take().unwrap();
-    // An anonymizing policy (tokumei): the search on the scan's statistics, as the CLI does.
-    let anonymization = policy
-        .privacy
-        .is_some()
-        .then(|| Arc::new(deid_kit::pipeline::anonymize(policy, scanned).unwrap()));
-    let options = SessionOptions {
-        patients: Some(Arc::new(patients)),
-        anonymization,
-        ..options
-    };
-    let mut session = Session::new(policy, Some(&key), options).unwrap();
-    let mut out = Vec::new();
-    for chunk in chunks(input, sizes) {
-        session.push_into(chunk, &mut out).unwrap();
-    }
-    let done = session.finish().unwrap();
-    out.extend(done.tail);
-    assert!(done.report.rows.balanced(), "{:?}", done.report.rows);
-    (out, done.report)
-}
-
-fn chunks<'a>(input: &'a [u8], sizes: &[usize]) -> Vec<&'a [u8]> {
-    let mut out = Vec::new();
-    let mut rest = input;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let size = sizes[i % sizes.len()].clamp(1, rest.len());
-        let (a, b) = rest.split_at(size);
-        out.push(a);
-        rest = b;
-        i += 1;
-    }
-    out
+    passes::fhir_two_passes(policy, Some(&key()), options, input, sizes)
 }
 
 const SYSTEM: &str = "urn:oid:1.2.392.100495.20.3.51.11311234567";
@@ -203,40 +161,7 @@ fn uncovered_elements_are_removed_and_listed() {
 
 /// H6's generator (scripts/fhir_synth.py): the export and the identifying values per patient.
 fn synthetic(patients: u32, bundle: bool) -> Option<(Vec<u8>, Value)> {
-    let dir = std::env::temp_dir().join(format!(
-        "deid-kit-fhir-{}-{patients}-{bundle}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let data = dir.join(if bundle { "b.json" } else { "e.ndjson" });
-    let values = dir.join("values.json");
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/fhir_synth.py");
-    let mut command = Command::new("python3");
-    command
-        .arg(&script)
-        .args(["--patients", &patients.to_string(), "--seed", "7"])
-        .arg(if bundle { "--bundle" } else { "--out" })
-        .arg(&data)
-        .arg("--values")
-        .arg(&values);
-    match command.output() {
-        Ok(o) if o.status.success() => {}
-        other => {
-            println!("note: python3 scripts/fhir_synth.py unavailable ({other:?}); skipped");
-            return None;
-        }
-    }
-    let bytes = std::fs::read(&data).unwrap();
-    let values: Value = serde_json::from_slice(&std::fs::read(&values).unwrap()).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    Some((bytes, values))
-}
-
-fn resources(out: &[u8]) -> Vec<Value> {
-    out.split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_slice(l).unwrap())
-        .collect()
+    fhir_synth(patients, 7, bundle)
 }
 
 fn references<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
@@ -270,15 +195,7 @@ fn synthetic_export_links_shifts_chunking_and_leaks() {
         assert_eq!(report.rows.rejected, 0, "{:?}", report.rejected);
         assert_eq!(report.rows.rows_out, report.rows.rows_in);
         // Random chunk sizes give the same bytes.
-        let mut seed = 0x2545F491u64;
-        let sizes: Vec<usize> = (0..64)
-            .map(|_| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                (seed % 5000) as usize + 1
-            })
-            .collect();
+        let sizes = random_sizes(0x2545F491, 64, 5000);
         assert!(run(&policy, &[], &input, &sizes).0 == out, "{which:?}");
 
         // Every reference resolves to a resource of the output.

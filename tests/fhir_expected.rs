@@ -17,12 +17,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 
 use deid_kit::ja::wareki::Date;
-use deid_kit::pipeline::anonymize;
 use deid_kit::preset::{suggest, Preset};
-use deid_kit::{Policy, Report, Session, SessionOptions, SiteKey};
+use deid_kit::{Policy, Report, SessionOptions, SiteKey};
+
+#[path = "support/passes.rs"]
+mod passes;
 
 const SAMPLE: &[u8] = include_bytes!("data/fhir-sample.ndjson");
 const TEST_KEY: &[u8] = include_bytes!("data/test.key");
@@ -46,46 +47,11 @@ fn expected(preset: &str) -> Vec<u8> {
     std::fs::read(data(&format!("fhir-expected-{preset}.ndjson"))).unwrap()
 }
 
-fn chunks<'a>(input: &'a [u8], sizes: &[usize]) -> impl Iterator<Item = &'a [u8]> + 'a {
-    let sizes = sizes.to_vec();
-    let mut rest = input;
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let (a, b) = rest.split_at(sizes[i % sizes.len()].clamp(1, rest.len()));
-        rest = b;
-        i += 1;
-        Some(a)
-    })
-}
-
-/// Both passes through the public session, as the CLI, Node and the browser run them.
+/// Both passes through the public session, as the CLI, Node and the browser run them (tokumei:
+/// k-anonymity over the patients, searched on the first pass's statistics).
 fn run(policy: &Policy, sizes: &[usize]) -> (Vec<u8>, Report) {
     let key = SiteKey::from_file(TEST_KEY).unwrap();
-    let mut scan = Session::scan(policy, Some(&key), SessionOptions::default()).unwrap();
-    let mut ignored = Vec::new();
-    for chunk in chunks(SAMPLE, sizes) {
-        scan.push_into(chunk, &mut ignored).unwrap();
-    }
-    let mut scanned = scan.finish().unwrap().scanned.unwrap();
-    let mut options = SessionOptions {
-        patients: Some(Arc::new(scanned.patients.take().unwrap())),
-        ..SessionOptions::default()
-    };
-    // tokumei: k-anonymity over the patients, searched on the first pass's statistics.
-    if policy.privacy.is_some() {
-        options.anonymization = Some(Arc::new(anonymize(policy, scanned).unwrap()));
-    }
-    let mut session = Session::new(policy, Some(&key), options).unwrap();
-    let mut out = Vec::new();
-    for chunk in chunks(SAMPLE, sizes) {
-        session.push_into(chunk, &mut out).unwrap();
-    }
-    let done = session.finish().unwrap();
-    out.extend(done.tail);
-    (out, done.report)
+    passes::fhir_two_passes(policy, Some(&key), SessionOptions::default(), SAMPLE, sizes)
 }
 
 fn cli(args: &[&str]) {

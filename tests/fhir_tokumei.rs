@@ -4,19 +4,21 @@
 //! counted, accounting, chunking, and the kamei preset untouched.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
-use std::process::Command;
-use std::sync::Arc;
 
 use deid_kit::fhir::preset::policy as fhir_policy;
 use deid_kit::fhir::{Format, PatientIndex};
 use deid_kit::ja::normalize::Options;
 use deid_kit::ja::wareki::Date;
-use deid_kit::pipeline::anonymize;
 use deid_kit::preset::Preset;
 use deid_kit::{Policy, Pseudonymizer, Report, Session, SessionOptions, SiteKey};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+#[path = "support/fhir_synth.rs"]
+mod fhir_synth;
+use fhir_synth::{fhir_synth, resources};
+#[path = "support/passes.rs"]
+mod passes;
 
 fn key() -> SiteKey {
     SiteKey::from_bytes([42; 32])
@@ -27,79 +29,20 @@ fn preset(which: Preset) -> Policy {
 }
 
 /// `python3 scripts/fhir_synth.py --patients 400 --seed 9`, or `None` without python3.
-fn synthetic(test: &str) -> Option<Vec<u8>> {
-    let dir = std::env::temp_dir().join(format!(
-        "deid-kit-fhir-tokumei-{}-{test}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let data = dir.join("e.ndjson");
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/fhir_synth.py");
-    let output = Command::new("python3")
-        .arg(&script)
-        .args(["--patients", "400", "--seed", "9", "--out"])
-        .arg(&data)
-        .output();
-    match output {
-        Ok(o) if o.status.success() => {}
-        other => {
-            println!("note: python3 scripts/fhir_synth.py unavailable ({other:?}); skipped");
-            return None;
-        }
-    }
-    let bytes = std::fs::read(&data).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    Some(bytes)
-}
-
-fn chunks<'a>(input: &'a [u8], sizes: &[usize]) -> Vec<&'a [u8]> {
-    let mut out = Vec::new();
-    let mut rest = input;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let size = sizes[i % sizes.len()].clamp(1, rest.len());
-        let (a, b) = rest.split_at(size);
-        out.push(a);
-        rest = b;
-        i += 1;
-    }
-    out
+fn synthetic() -> Option<Vec<u8>> {
+    fhir_synth(400, 9, false).map(|(export, _)| export)
 }
 
 /// Both passes, each fed in `sizes` chunks: scan, the search on its statistics (when the policy
 /// has a privacy model), then the output.
 fn run(policy: &Policy, input: &[u8], sizes: &[usize]) -> (Vec<u8>, Report) {
-    let key = key();
-    let mut scan = Session::scan(policy, Some(&key), SessionOptions::default()).unwrap();
-    let mut ignored = Vec::new();
-    for chunk in chunks(input, sizes) {
-        scan.push_into(chunk, &mut ignored).unwrap();
-    }
-    let mut scanned = scan.finish().unwrap().scanned.unwrap();
-    assert!(ignored.is_empty(), "a scan writes nothing");
-    let mut options = SessionOptions {
-        patients: scanned.patients.take().map(Arc::new),
-        ..SessionOptions::default()
-    };
-    if policy.privacy.is_some() {
-        options.anonymization = Some(Arc::new(anonymize(policy, scanned).unwrap()));
-    }
-    let mut session = Session::new(policy, Some(&key), options).unwrap();
-    let mut out = Vec::new();
-    for chunk in chunks(input, sizes) {
-        session.push_into(chunk, &mut out).unwrap();
-    }
-    let done = session.finish().unwrap();
-    out.extend(done.tail);
-    (out, done.report)
-}
-
-fn resources(bytes: &[u8]) -> Vec<Value> {
-    bytes
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_slice(l).unwrap())
-        .collect()
+    passes::fhir_two_passes(
+        policy,
+        Some(&key()),
+        SessionOptions::default(),
+        input,
+        sizes,
+    )
 }
 
 fn hex(digest: &[u8]) -> String {
@@ -119,7 +62,7 @@ fn written(patient: &Value) -> String {
 
 #[test]
 fn tokumei_is_k_anonymous_over_patients_and_suppression_is_counted() {
-    let Some(export) = synthetic("tokumei") else {
+    let Some(export) = synthetic() else {
         return;
     };
     // One patient no one else resembles (the only gender "other"), with a resource before and
@@ -283,7 +226,7 @@ fn kamei_is_unchanged() {
         hex(&Sha256::digest(policy.to_json().as_bytes())),
         KAMEI_POLICY_SHA256
     );
-    let Some(input) = synthetic("kamei") else {
+    let Some(input) = synthetic() else {
         return;
     };
     let (out, report) = run(&policy, &input, &[1 << 16]);

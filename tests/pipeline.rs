@@ -4,6 +4,13 @@
 
 use deid_kit::{ErrorKind, Policy, Session, SessionOptions, SiteKey};
 
+#[path = "support/chunks.rs"]
+mod chunks;
+use chunks::{chunks, random_sizes};
+#[path = "support/csv_records.rs"]
+mod csv_records;
+use csv_records::records;
+
 const SAMPLE: &[u8] = include_bytes!("../www/samples/sample-sjis.csv");
 const EXPECTED: &[u8] = include_bytes!("data/sample-expected.csv");
 const POLICY: &str = include_str!("data/policy-sample.json");
@@ -30,13 +37,8 @@ fn run_chunks(
     };
     let mut s = Session::new(policy, key, options)?;
     let mut out = Vec::new();
-    let mut rest = input;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let n = sizes[i % sizes.len()].clamp(1, rest.len());
-        s.push_into(&rest[..n], &mut out)?;
-        rest = &rest[n..];
-        i += 1;
+    for chunk in chunks(input, sizes) {
+        s.push_into(chunk, &mut out)?;
     }
     let done = s.finish()?;
     out.extend(done.tail);
@@ -51,17 +53,21 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
-/// A small xorshift so the chunk sizes are random but the test is repeatable.
-fn sizes(seed: u64, count: usize, max: usize) -> Vec<usize> {
-    let mut x = seed;
-    (0..count)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x as usize % max) + 1
-        })
-        .collect()
+/// The shared chunker really cuts as asked: otherwise every "same bytes for any chunking" test
+/// here and in the other suites would compare one whole push with itself.
+#[test]
+fn the_chunker_cuts_in_the_sizes_given() {
+    let cut: Vec<&[u8]> = chunks(b"abcdefghij", &[2, 3]).collect();
+    assert_eq!(cut, [&b"ab"[..], b"cde", b"fg", b"hij"]);
+    let one: Vec<&[u8]> = chunks(b"abc", &[]).collect();
+    assert_eq!(one, [&b"abc"[..]]);
+    let zero: Vec<&[u8]> = chunks(b"abc", &[0]).collect();
+    assert_eq!(zero.len(), 3, "a size of 0 still moves on by one byte");
+    assert_eq!(chunks(b"", &[1]).count(), 0);
+    let sizes = random_sizes(7, 1000, 5);
+    assert!(sizes.iter().all(|&n| (1..=5).contains(&n)));
+    assert_eq!(sizes, random_sizes(7, 1000, 5), "repeatable");
+    assert!((1..=5).all(|n| sizes.contains(&n)), "every size comes up");
 }
 
 #[test]
@@ -96,7 +102,7 @@ fn every_chunking_gives_the_same_bytes() {
             Some(&test_key()),
             &[],
             SAMPLE,
-            &sizes(seed, 10_000, max),
+            &random_sizes(seed, 10_000, max),
         )
         .unwrap();
         assert_eq!(out, whole, "chunks up to {max} bytes");
@@ -128,27 +134,14 @@ fn every_two_way_split_of_a_tricky_file() {
 fn no_identifier_of_the_input_survives() {
     // Decode the sample and collect every identifying value, in the spellings written.
     let (decoded, _, _) = encoding_rs::SHIFT_JIS.decode(SAMPLE);
-    let mut lines = Vec::new();
-    let mut reader = deid_kit::format::csv::Reader::new(b',');
-    reader
-        .feed::<deid_kit::format::csv::SyntaxError>(decoded.as_bytes(), true, &mut |r| {
-            lines.push(r.iter().map(text).collect::<Vec<_>>());
-            Ok(())
-        })
-        .unwrap();
+    let mut lines = records(&decoded, b',');
     let header = lines.remove(0);
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let (out, _) = run(&policy(POLICY), SAMPLE).unwrap();
     let (out, _, _) = encoding_rs::SHIFT_JIS.decode(&out);
     let compact: String = out.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut fields = std::collections::HashSet::new();
-    reader = deid_kit::format::csv::Reader::new(b',');
-    reader
-        .feed::<deid_kit::format::csv::SyntaxError>(out.as_bytes(), true, &mut |r| {
-            fields.extend(r.iter().map(text));
-            Ok(())
-        })
-        .unwrap();
+    let fields: std::collections::HashSet<String> =
+        records(&out, b',').into_iter().flatten().collect();
     for row in &lines {
         let identifiers = ["氏名", "カナ氏名", "電話番号", "メールアドレス", "個人番号"];
         for name in identifiers
@@ -183,17 +176,13 @@ fn no_identifier_of_the_input_survives() {
     let out_header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
     let birth = out_header.iter().position(|h| *h == "生年月日").unwrap();
     let mut births = 0;
-    let mut reader = deid_kit::format::csv::Reader::new(b',');
-    reader
-        .feed::<deid_kit::format::csv::SyntaxError>(out.as_bytes(), true, &mut |r| {
-            let value = text(r.get(birth).unwrap());
-            if value != "生年月日" {
-                assert!(value.len() == 7 && value.as_bytes()[4] == b'-', "{value}");
-                births += 1;
-            }
-            Ok(())
-        })
-        .unwrap();
+    for row in records(&out, b',') {
+        let value = &row[birth];
+        if value != "生年月日" {
+            assert!(value.len() == 7 && value.as_bytes()[4] == b'-', "{value}");
+            births += 1;
+        }
+    }
     assert_eq!(births, lines.len());
 }
 
@@ -400,7 +389,10 @@ fn bad_inputs_give_clear_errors_never_panics() {
     assert!(r.warnings.iter().any(|w| w.contains("no data rows")));
     // Random garbage without NULs: rows rejected or an error, never a panic.
     for seed in 1..200u64 {
-        let junk: Vec<u8> = sizes(seed, 300, 255).iter().map(|&b| b as u8).collect();
+        let junk: Vec<u8> = random_sizes(seed, 300, 255)
+            .iter()
+            .map(|&b| b as u8)
+            .collect();
         if let Ok((_, r)) = run(&p, &junk) {
             assert!(r.rows.balanced());
         }

@@ -3,11 +3,16 @@
 //! insurance number, e-mail, street address or exact birth date of the input survives.
 #![cfg(not(target_arch = "wasm32"))]
 
-use deid_kit::format::csv::{Reader, SyntaxError};
 use deid_kit::ja::normalize::{normalize, Options};
 use deid_kit::ja::wareki::{self, Date};
 use deid_kit::preset::{suggest, Preset};
-use deid_kit::{Session, SessionOptions, SiteKey};
+use deid_kit::{SessionOptions, SiteKey};
+
+#[path = "support/csv_records.rs"]
+mod csv_records;
+use csv_records::records;
+#[path = "support/passes.rs"]
+mod passes;
 
 const SJIS: &[u8] = include_bytes!("data/export-varied-sjis.csv");
 const UTF8: &[u8] = include_bytes!("data/export-varied-utf8.csv");
@@ -25,22 +30,6 @@ const MY_NUMBER: usize = 9;
 const SYMBOL: usize = 11;
 const INSURED: usize = 12;
 const VISIT: usize = 14;
-
-fn rows(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let text = text.trim_start_matches('\u{feff}');
-    Reader::new(b',')
-        .feed::<SyntaxError>(text.as_bytes(), true, &mut |r| {
-            rows.push(
-                r.iter()
-                    .map(|f| String::from_utf8(f.to_vec()).unwrap())
-                    .collect(),
-            );
-            Ok(())
-        })
-        .unwrap();
-    rows
-}
 
 fn decode(bytes: &[u8]) -> String {
     let d = deid_kit::format::encoding::detect(bytes, true).unwrap();
@@ -62,24 +51,21 @@ fn run_with(
     let mut policy = suggest(&input[..input.len().min(256 * 1024)], preset, today).unwrap();
     tweak(&mut policy);
     let key = SiteKey::from_bytes([9; 32]);
-    let mut options = SessionOptions::default();
-    if policy.privacy.is_some() {
+    let options = if policy.privacy.is_some() {
         // 匿名加工: the first pass chooses the generalization.
-        let mut scan = Session::scan(&policy, Some(&key), SessionOptions::default()).unwrap();
-        scan.push(input).unwrap();
-        let scanned = scan.finish().unwrap().scanned.unwrap();
-        let anonymized = deid_kit::pipeline::anonymize(&policy, scanned).unwrap();
-        options.anonymization = Some(std::sync::Arc::new(anonymized));
-    }
-    let mut s = Session::new(&policy, Some(&key), options).unwrap();
-    let mut out = Vec::new();
-    for chunk in input.chunks(100_000) {
-        s.push_into(chunk, &mut out).unwrap();
-    }
-    let done = s.finish().unwrap();
-    out.extend(done.tail);
+        passes::first_pass(
+            &policy,
+            Some(&key),
+            SessionOptions::default(),
+            input,
+            &[input.len()],
+        )
+    } else {
+        SessionOptions::default()
+    };
+    let (out, report) = passes::second_pass(&policy, Some(&key), options, input, &[100_000]);
     let text = decode(&out);
-    (rows(&text), text, done.report)
+    (records(&text, b','), text, report)
 }
 
 /// Spellings of one value that must not appear: as written, without spaces, normalized.
@@ -102,7 +88,7 @@ fn check(input: &[u8], preset: Preset) {
 }
 
 fn check_with(input: &[u8], preset: Preset, tweak: fn(&mut deid_kit::Policy)) {
-    let input_rows = rows(&decode(input));
+    let input_rows = records(&decode(input), b',');
     let (header, records) = input_rows.split_first().unwrap();
     let (out_rows, text, report) = run_with(input, preset, tweak);
     assert!(report.rows.balanced());
@@ -234,7 +220,7 @@ fn kamei_keeps_clinical_content_and_links_patients() {
     // header spelling for the ID column).
     let key = SiteKey::from_bytes([9; 32]);
     let p = deid_kit::Pseudonymizer::new(&key, 16, Options::default()).unwrap();
-    let first_id = &rows(&decode(SJIS))[1][ID];
+    let first_id = &records(&decode(SJIS), b',')[1][ID];
     assert_eq!(out[1][0], p.pseudonym(first_id));
     assert!(report.columns.iter().all(|c| c.detected.is_some()));
     assert!(
@@ -247,19 +233,16 @@ fn kamei_keeps_clinical_content_and_links_patients() {
 fn tokumei_needs_no_key_and_keeps_no_patient_id() {
     let today = Date::new(2024, 4, 1).unwrap();
     let policy = suggest(UTF8, Preset::Tokumei, today).unwrap();
-    let mut scan = Session::scan(&policy, None, SessionOptions::default()).unwrap();
-    scan.push(UTF8).unwrap();
-    let scanned = scan.finish().unwrap().scanned.unwrap();
-    let anonymized = deid_kit::pipeline::anonymize(&policy, scanned).unwrap();
-    let options = SessionOptions {
-        anonymization: Some(std::sync::Arc::new(anonymized)),
-        ..SessionOptions::default()
-    };
-    let mut s = Session::new(&policy, None, options).unwrap();
-    s.push(UTF8).unwrap();
-    let done = s.finish().unwrap();
-    let rows = done.report.rows;
+    let options = passes::first_pass(
+        &policy,
+        None,
+        SessionOptions::default(),
+        UTF8,
+        &[UTF8.len()],
+    );
+    let (_, report) = passes::second_pass(&policy, None, options, UTF8, &[UTF8.len()]);
+    let rows = report.rows;
     assert_eq!(rows.rows_out + rows.suppressed, 3000);
-    assert!(done.report.key_fingerprint.is_none());
-    assert!(done.report.anonymization.unwrap().risk_after.prosecutor_max <= 0.2);
+    assert!(report.key_fingerprint.is_none());
+    assert!(report.anonymization.unwrap().risk_after.prosecutor_max <= 0.2);
 }

@@ -6,6 +6,9 @@ use deid_kit::ja::wareki::Date;
 use deid_kit::preset::{self, Preset};
 use deid_kit::{Policy, Session, SessionOptions, SiteKey};
 
+#[path = "support/passes.rs"]
+mod passes;
+
 const NOTES: &str = "患者ID,氏名,カナ氏名,生年月日,電話番号,住所,医師所見\r\n\
 00012345,髙橋 誠,タカハシ マコト,1958-03-14,090-1234-5678,東京都世田谷区桜丘2丁目3番4号,\"高橋さん（昭和33年3月14日生）来院。\r\n妻 花子様より連絡あり（09012345678）。主治医 林先生。\"\r\n\
 00067890,森 春子,モリ ハルコ,昭和15年12月11日,03-8278-6444,長野県北佐久郡軽井沢町軽井沢5丁目27番7号,\"ﾓﾘ ﾊﾙｺ様、森林浴を好む。HbA1c 7.2%。橋本病の既往。\"\r\n\
@@ -16,14 +19,14 @@ fn key() -> SiteKey {
 }
 
 fn run(policy: &Policy, input: &[u8], chunk: usize) -> (String, deid_kit::Report) {
-    let mut session = Session::new(policy, Some(&key()), SessionOptions::default()).unwrap();
-    let mut out = Vec::new();
-    for part in input.chunks(chunk.max(1)) {
-        session.push_into(part, &mut out).unwrap();
-    }
-    let done = session.finish().unwrap();
-    out.extend(done.tail);
-    (String::from_utf8(out).unwrap(), done.report)
+    let (out, report) = passes::second_pass(
+        policy,
+        Some(&key()),
+        SessionOptions::default(),
+        input,
+        &[chunk],
+    );
+    (String::from_utf8(out).unwrap(), report)
 }
 
 fn policy(columns: &str) -> Policy {

@@ -3,13 +3,19 @@
 //! The libFuzzer binaries in `fuzz/fuzz_targets/` call these functions; `tests/fuzz_regressions.rs`
 //! includes this file with `#[path]` so that every crash the fuzzer found is replayed natively by
 //! `cargo test`, through the same checks. Only `deid_kit`, `serde_json` (a dependency of deid-kit
-//! too) and `std` are used here for that reason.
+//! too) and `std` are used here for that reason, plus the tests' own std-only chunker
+//! (`tests/support/chunks.rs`).
 //!
 //! Every check is an `assert!`/`panic!`: a failed invariant is a crash for libFuzzer.
 
 use deid_kit::format::encoding::Encoding;
 use deid_kit::ja::wareki::{self, Style};
 use deid_kit::{Error, Policy, Report, Session, SessionOptions, SiteKey};
+
+// The tests' chunker (std only), so the fuzzer and the tests cut input the same way.
+#[path = "../../tests/support/chunks.rs"]
+mod chunks;
+use chunks::chunks;
 
 /// The fixed key every target uses.
 pub fn key() -> SiteKey {
@@ -216,14 +222,8 @@ pub fn run_session(
     };
     let mut session = Session::new(&case.policy, Some(&key), options)?;
     let mut out = Vec::new();
-    let mut rest = input;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let n = sizes[i % sizes.len()].clamp(1, rest.len());
-        let (chunk, tail) = rest.split_at(n);
+    for chunk in chunks(input, sizes) {
         session.push_into(chunk, &mut out)?;
-        rest = tail;
-        i += 1;
     }
     let done = session.finish()?;
     out.extend_from_slice(&done.tail);

@@ -3,11 +3,9 @@
 // for the saved plan byte for byte; every step passes axe; nothing leaves the origin.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { open, ready, cli, ROOT, SHOTS } from "./harness.mjs";
+import { assertContained, cli, withPage, ROOT, SHOTS } from "./harness.mjs";
 import {
   SAMPLE, TEST_KEY, chooseFiles, loadKey, choosePreset, setAction, downloadOf, runAndWait, checkA11y, shot, waitForSample,
 } from "./flow.mjs";
@@ -16,13 +14,10 @@ const vectors = JSON.parse(readFileSync(`${ROOT}tests/data/vectors.json`, "utf8"
 const rowOf = (column) => `#plan tbody tr[data-column="${column}"]`;
 
 test("full run on Shift_JIS files: plan changed and saved, downloads equal the CLI's output for that plan", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "deid-e2e-"));
-  const synth = `${dir}/synth-5000.csv`;
-  execFileSync("python3", [`${ROOT}scripts/synth.py`, "--rows", "5000", "--encoding", "cp932", "--out", synth]);
-  const s = await open();
-  try {
+  await withPage(async (s, dir) => {
     const { page } = s;
-    await ready(page, s.url);
+    const synth = `${dir}/synth-5000.csv`;
+    execFileSync("python3", [`${ROOT}scripts/synth.py`, "--rows", "5000", "--encoding", "cp932", "--out", synth]);
     await checkA11y(page, "start");
 
     // Step 1: two files at once; the first is active, with its facts and first rows.
@@ -97,22 +92,14 @@ test("full run on Shift_JIS files: plan changed and saved, downloads equal the C
       assert.ok(notes.scrubbed.name > 0, JSON.stringify(notes));
       assert.match(await page.textContent("#result-columns"), new RegExp(`氏名 ${notes.scrubbed.name.toLocaleString("en-US")}`));
     }
-    assert.deepEqual(s.offOrigin, []);
-    assert.deepEqual(s.websockets, []);
-    // No script error and no Content-Security-Policy refusal along the way.
-    assert.deepEqual(s.consoleLines.filter((l) => /pageerror|Content Security Policy|Refused/.test(l)), []);
-  } finally {
-    await s.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    // Nothing off-origin, no script error and no Content-Security-Policy refusal along the way.
+    assertContained(s);
+  }, { tempDir: "deid-e2e-" });
 });
 
 test("a malformed file gives a readable error naming its line; rejected rows are listed", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "deid-e2e-"));
-  const s = await open();
-  try {
+  await withPage(async (s, dir) => {
     const { page } = s;
-    await ready(page, s.url);
     // Cut short within the first 256 KiB: found as soon as the file is chosen.
     writeFileSync(`${dir}/cut.csv`, "患者ID,病名\n1,高血圧\n2,\"糖尿病\n3,喘息\n");
     await chooseFiles(page, `${dir}/cut.csv`);
@@ -151,22 +138,16 @@ test("a malformed file gives a readable error naming its line; rejected rows are
     assert.match(await page.textContent("#result-warnings"), /1 行を除外しました/);
     await shot(page, "#result-heading", `${SHOTS}07-rejected.png`);
     assert.deepEqual(s.offOrigin, []);
-  } finally {
-    await s.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  }, { tempDir: "deid-e2e-" });
 });
 
 test("cancel mid-run leaves the page usable, and a full run then completes", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "deid-e2e-"));
-  // ~200 MB: long enough to still be running while axe checks the page.
-  const sample = readFileSync(SAMPLE);
-  const body = sample.subarray(sample.indexOf(0x0a) + 1);
-  writeFileSync(`${dir}/big.csv`, Buffer.concat([sample, ...Array(4000).fill(body)]));
-  const s = await open();
-  try {
+  await withPage(async (s, dir) => {
     const { page } = s;
-    await ready(page, s.url);
+    // ~200 MB: long enough to still be running while axe checks the page.
+    const sample = readFileSync(SAMPLE);
+    const body = sample.subarray(sample.indexOf(0x0a) + 1);
+    writeFileSync(`${dir}/big.csv`, Buffer.concat([sample, ...Array(4000).fill(body)]));
     await chooseFiles(page, `${dir}/big.csv`);
     await loadKey(page);
     await choosePreset(page, "kamei");
@@ -196,8 +177,5 @@ test("cancel mid-run leaves the page usable, and a full run then completes", asy
     await runAndWait(page, 180000);
     assert.match(await page.textContent("#summary"), /入力 800,200 行/);
     assert.deepEqual(s.offOrigin, []);
-  } finally {
-    await s.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  }, { tempDir: "deid-e2e-" });
 });

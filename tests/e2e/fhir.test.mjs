@@ -5,22 +5,13 @@
 // resources in and out; nothing leaves the origin.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
-import { execFileSync } from "node:child_process";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { open, ready, CLI, ROOT } from "./harness.mjs";
+import { readFileSync } from "node:fs";
+import { assertContained, cli, withPage, ROOT } from "./harness.mjs";
 import { DATA, TEST_KEY, chooseFiles, loadKey, choosePreset, downloadOf, runAndWait } from "./flow.mjs";
 
 const FIXTURE = `${DATA}fhir-sample.ndjson`;
 const RESOURCES = 254; // lines of the fixture; tests/fhir_expected.rs checks the same count
 const vectors = JSON.parse(readFileSync(`${ROOT}tests/data/vectors.json`, "utf8"));
-
-// scripts/test.sh builds the CLI into target/; a helper with its own CARGO_TARGET_DIR has it there.
-const cliPath = process.env.CARGO_TARGET_DIR && !existsSync(CLI)
-  ? `${process.env.CARGO_TARGET_DIR}/release/deid-kit`
-  : CLI;
-const cli = (args) => execFileSync(cliPath, args, { maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] });
 
 /** A policy without the day it was suggested on (the browser suggests with today's date). */
 function undated(policy) {
@@ -29,12 +20,8 @@ function undated(policy) {
 }
 
 test("FHIR NDJSON under 仮名加工: the download equals the CLI's output byte for byte", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "deid-e2e-fhir-"));
-  const s = await open();
-  try {
+  await withPage(async (s, dir) => {
     const { page } = s;
-    await ready(page, s.url);
-
     await chooseFiles(page, FIXTURE);
     assert.notEqual(await page.getAttribute("#status", "data-state"), "error", await page.textContent("#status"));
     assert.match(await page.textContent("#file-facts"), /UTF-8/);
@@ -72,11 +59,6 @@ test("FHIR NDJSON under 仮名加工: the download equals the CLI's output byte 
     }
     assert.equal(report.key_fingerprint, vectors.fingerprint);
 
-    assert.deepEqual(s.offOrigin, []);
-    assert.deepEqual(s.websockets, []);
-    assert.deepEqual(s.consoleLines.filter((l) => /pageerror|Content Security Policy|Refused/.test(l)), []);
-  } finally {
-    await s.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    assertContained(s);
+  }, { tempDir: "deid-e2e-fhir-" });
 });

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { open, ready, cli, ROOT, SHOTS } from "./harness.mjs";
+import { open, ready, cli, withPage, ROOT, SHOTS } from "./harness.mjs";
 
 const vectors = JSON.parse(readFileSync(`${ROOT}tests/data/vectors.json`, "utf8"));
 const TEST_KEY = `${ROOT}tests/data/test.key`;
@@ -91,10 +91,8 @@ test("key file, fingerprint and pseudonym agree with the CLI; nothing leaves the
 });
 
 test("an off-origin attempt is caught by the recorder and never succeeds", async () => {
-  // Guards the guard: the off-origin recorder must see an attempt, else a green run proves nothing.
-  const s = await open();
-  try {
-    await ready(s.page, s.url);
+  await withPage(async (s) => {
+    // Guards the guard: the off-origin recorder must see an attempt, else a green run proves nothing.
     const fetchFailed = await s.page.evaluate(() =>
       fetch("http://192.0.2.1/collect").then(() => false, () => true));
     assert.equal(fetchFailed, true, "CSP connect-src refuses fetch to another origin");
@@ -107,7 +105,5 @@ test("an off-origin attempt is caught by the recorder and never succeeds", async
     assert.equal(imageLoaded, false);
     assert.deepEqual(s.offOrigin, ["http://example.invalid/x.png"], "the recorder saw the attempt");
     assert.ok(s.consoleLines.some((l) => /Content Security Policy/.test(l)), "CSP reported the fetch");
-  } finally {
-    await s.close();
-  }
+  });
 });

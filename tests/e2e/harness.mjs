@@ -1,14 +1,20 @@
 // Shared by the end-to-end tests: serve www/, drive Debian's Chromium through playwright-core,
 // record every request and websocket, and block (and remember) anything off-origin.
 import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { start } from "../../scripts/serve.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const SHOTS = `${ROOT}docs/screenshots/`;
-export const CLI = `${ROOT}target/release/deid-kit`;
+// scripts/test.sh builds the CLI into target/; a helper with its own CARGO_TARGET_DIR has it there.
+export const CLI = process.env.CARGO_TARGET_DIR && !existsSync(`${ROOT}target/release/deid-kit`)
+  ? `${process.env.CARGO_TARGET_DIR}/release/deid-kit`
+  : `${ROOT}target/release/deid-kit`;
 
 /** Runs the native CLI (built by scripts/test.sh) and returns stdout. */
 export function cli(args, input) {
@@ -61,4 +67,31 @@ export async function open({ viewport = { width: 1366, height: 768 } } = {}) {
 export async function ready(page, url) {
   await page.goto(url, { waitUntil: "load" });
   await page.waitForFunction(() => document.body.dataset.ready === "1", null, { timeout: 30000 });
+}
+
+/**
+ * Opens the page and waits until it is ready, runs `body(s, dir)` (`dir` a fresh temporary
+ * directory when `tempDir` names its prefix), then closes the browser and removes the directory,
+ * also when `body` fails.
+ */
+export async function withPage(body, { tempDir } = {}) {
+  const dir = tempDir ? mkdtempSync(join(tmpdir(), tempDir)) : undefined;
+  try {
+    const s = await open();
+    try {
+      await ready(s.page, s.url);
+      await body(s, dir);
+    } finally {
+      await s.close();
+    }
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Nothing left the origin, no websocket was opened, no script error or CSP refusal was logged. */
+export function assertContained(s) {
+  assert.deepEqual(s.offOrigin, []);
+  assert.deepEqual(s.websockets, []);
+  assert.deepEqual(s.consoleLines.filter((l) => /pageerror|Content Security Policy|Refused/.test(l)), []);
 }

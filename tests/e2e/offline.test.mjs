@@ -2,7 +2,7 @@
 // focus, and after the first visit the page (and its wasm) loads and runs offline.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { open, ready } from "./harness.mjs";
+import { ready, withPage } from "./harness.mjs";
 import { DATA, SAMPLE, TEST_KEY, actionSelect, choosePreset, chooseFiles, loadKey, runAndWait } from "./flow.mjs";
 
 /** Presses Tab until the element with `id` has focus; fails after `limit` presses. */
@@ -23,10 +23,8 @@ const focusVisible = (page) => page.evaluate(() => {
 });
 
 test("every step works from the keyboard, with a visible focus", async () => {
-  const s = await open();
-  try {
+  await withPage(async (s) => {
     const { page } = s;
-    await ready(page, s.url);
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement.className), "skip");
     assert.equal(await focusVisible(page), true);
@@ -72,16 +70,12 @@ test("every step works from the keyboard, with a visible focus", async () => {
     assert.equal(await page.evaluate(() => document.activeElement.id), "download-data");
     assert.match(await page.textContent("#summary"), /入力 200 行/);
     assert.deepEqual(s.offOrigin, []);
-  } finally {
-    await s.close();
-  }
+  });
 });
 
 test("after the first visit the page loads and runs offline (service worker)", async () => {
-  const s = await open();
-  try {
+  await withPage(async (s) => {
     const { page, context } = s;
-    await ready(page, s.url);
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30000 });
     await context.setOffline(true);
     await ready(page, s.url);
@@ -95,7 +89,5 @@ test("after the first visit the page loads and runs offline (service worker)", a
     assert.match(await page.textContent("#summary"), /入力 200 行/);
     await context.setOffline(false);
     assert.deepEqual(s.offOrigin, []);
-  } finally {
-    await s.close();
-  }
+  });
 });

@@ -2,10 +2,8 @@
 // tokenize with its correspondence table offered apart, English, and the printable summary.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { open, ready, cli, SHOTS } from "./harness.mjs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { cli, withPage, SHOTS } from "./harness.mjs";
 import {
   SAMPLE, TEST_KEY, chooseFiles, loadKey, choosePreset, setAction, actionSelect, downloadOf, runAndWait, checkA11y,
   waitForSample,
@@ -15,11 +13,8 @@ const rowOf = (column) => `#plan tbody tr[data-column="${column}"]`;
 const sjis = (bytes) => new TextDecoder("shift_jis").decode(bytes);
 
 test("匿名加工 equals the CLI; a saved plan loads back as it was saved", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "deid-e2e-"));
-  const s = await open();
-  try {
+  await withPage(async (s, dir) => {
     const { page } = s;
-    await ready(page, s.url);
     await chooseFiles(page, SAMPLE);
     // 匿名加工 needs no key: IDs are dropped; birth date, sex and address are quasi-identifiers
     // whose level the k-anonymity search chooses over the whole file.
@@ -65,18 +60,12 @@ test("匿名加工 equals the CLI; a saved plan loads back as it was saved", asy
     await page.waitForFunction(() => document.querySelector("#status").dataset.key === "error.policy");
     assert.match(await page.textContent("#status"), /計画（ポリシー）の \/columns\/住所 に誤りがあります/);
     assert.deepEqual(s.offOrigin, []);
-  } finally {
-    await s.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  }, { tempDir: "deid-e2e-" });
 });
 
 test("opt-out list, tokenize with its table kept apart, English, and the printable summary", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "deid-e2e-"));
-  const s = await open();
-  try {
+  await withPage(async (s, dir) => {
     const { page } = s;
-    await ready(page, s.url);
     await chooseFiles(page, SAMPLE);
     // Keyed actions without a key: the run says what is missing, the sample says where.
     await choosePreset(page, "kamei");
@@ -130,8 +119,5 @@ test("opt-out list, tokenize with its table kept apart, English, and the printab
     await page.screenshot({ path: `${SHOTS}09-print.png`, fullPage: true });
     await page.emulateMedia({ media: "screen" });
     assert.deepEqual(s.offOrigin, []);
-  } finally {
-    await s.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  }, { tempDir: "deid-e2e-" });
 });

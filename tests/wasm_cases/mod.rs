@@ -6,6 +6,10 @@ use deid_kit::wasm::types::PseudonymOptions;
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
+#[path = "../support/chunks.rs"]
+mod chunks;
+use chunks::chunks;
+
 const TEST_KEY: &[u8] = include_bytes!("../data/test.key");
 const OTHER_KEY: &[u8] = include_bytes!("../data/other.key");
 
@@ -97,25 +101,25 @@ const SAMPLE: &[u8] = include_bytes!("../../www/samples/sample-sjis.csv");
 const EXPECTED: &[u8] = include_bytes!("../data/sample-expected.csv");
 const POLICY: &str = include_str!("../data/policy-sample.json");
 
-fn policy_object() -> deid_kit::wasm::types::PolicyInput {
-    js_sys::JSON::parse(POLICY).unwrap().into()
+fn policy_object(json: &str) -> deid_kit::wasm::types::PolicyInput {
+    js_sys::JSON::parse(json).unwrap().into()
 }
 
-fn run_session(chunk_sizes: &[usize]) -> (Vec<u8>, JsValue) {
-    let mut s = wasm::Session::new(policy_object(), Some(TEST_KEY.to_vec()), None).unwrap();
+/// Pushes `input` in `sizes` (cycled) and finishes: the bytes written and the report.
+fn output_pass(mut session: wasm::Session, input: &[u8], sizes: &[usize]) -> (Vec<u8>, JsValue) {
     let mut out = Vec::new();
-    let mut rest = SAMPLE;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let n = chunk_sizes[i % chunk_sizes.len()].clamp(1, rest.len());
-        out.extend(s.push(&rest[..n]).unwrap());
-        rest = &rest[n..];
-        i += 1;
+    for chunk in chunks(input, sizes) {
+        out.extend(session.push(chunk).unwrap());
     }
-    let done: JsValue = s.finish().unwrap().into();
+    let done: JsValue = session.finish().unwrap().into();
     let tail = js_sys::Reflect::get(&done, &"tail".into()).unwrap();
     out.extend(js_sys::Uint8Array::new(&tail).to_vec());
     (out, js_sys::Reflect::get(&done, &"report".into()).unwrap())
+}
+
+fn run_session(chunk_sizes: &[usize]) -> (Vec<u8>, JsValue) {
+    let session = wasm::Session::new(policy_object(POLICY), Some(TEST_KEY.to_vec()), None).unwrap();
+    output_pass(session, SAMPLE, chunk_sizes)
 }
 
 pub fn session_output_equals_the_native_expected_bytes_for_any_chunking() {
@@ -161,7 +165,7 @@ pub fn session_errors_are_deid_errors_with_paths_and_rows() {
         Some("policy")
     );
     // No key, no pseudonyms.
-    assert!(wasm::Session::new(policy_object(), None, None).is_err());
+    assert!(wasm::Session::new(policy_object(POLICY), None, None).is_err());
     // An unterminated quote at the end names its line.
     let keep: deid_kit::wasm::types::PolicyInput =
         JsValue::from_str(r#"{"version":1,"columns":{"a":{"action":"keep"}}}"#).into();
@@ -174,7 +178,7 @@ pub fn session_errors_are_deid_errors_with_paths_and_rows() {
     let ids = js_sys::Array::of1(&"42604685".into());
     js_sys::Reflect::set(&o, &"optOut".into(), &ids).unwrap();
     let mut s = wasm::Session::new(
-        policy_object(),
+        policy_object(POLICY),
         Some(TEST_KEY.to_vec()),
         Some(JsValue::from(o).into()),
     )
@@ -223,12 +227,8 @@ pub fn anonymization_two_passes() {
     let summary = anonymization.summary().unwrap();
     let levels = js_sys::Reflect::get(&summary, &"levels".into()).unwrap();
     assert_eq!(js_sys::Array::from(&levels).length(), 2);
-    let mut s = wasm::Session::with_anonymization(p(), None, None, &anonymization).unwrap();
-    let mut out = s.push(input.as_bytes()).unwrap();
-    let done: JsValue = s.finish().unwrap().into();
-    out.extend(
-        js_sys::Uint8Array::new(&js_sys::Reflect::get(&done, &"tail".into()).unwrap()).to_vec(),
-    );
+    let s = wasm::Session::with_anonymization(p(), None, None, &anonymization).unwrap();
+    let (out, _) = output_pass(s, input.as_bytes(), &[input.len()]);
     let text = String::from_utf8(out).unwrap();
     let mut classes = std::collections::HashMap::new();
     for line in text.lines().skip(1) {
@@ -250,45 +250,26 @@ const FHIR_POLICY_TOKUMEI: &str = include_str!("../data/fhir-policy-tokumei.json
 /// Resources (lines) in the fixture; `tests/fhir_expected.rs` holds the CLI to the same count.
 const FHIR_RESOURCES: f64 = 254.0;
 
-/// `input` cut into `sizes` (cycled).
-fn cut<'a>(input: &'a [u8], sizes: &'a [usize]) -> impl Iterator<Item = &'a [u8]> + 'a {
-    let mut rest = input;
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let (a, b) = rest.split_at(sizes[i % sizes.len()].clamp(1, rest.len()));
-        rest = b;
-        i += 1;
-        Some(a)
-    })
-}
-
 /// The browser worker's FHIR run: `Session.scan` → push → `finishScan` →
 /// `Session.withAnonymization(policy, key, options, scanned)` → push → `finish`.
 fn run_fhir(policy: &str, input: &[u8], sizes: &[usize]) -> (Vec<u8>, JsValue) {
-    let policy =
-        || -> deid_kit::wasm::types::PolicyInput { js_sys::JSON::parse(policy).unwrap().into() };
-    let mut scan = wasm::Session::scan(policy(), Some(TEST_KEY.to_vec()), None).unwrap();
-    for chunk in cut(input, sizes) {
+    let mut scan =
+        wasm::Session::scan(policy_object(policy), Some(TEST_KEY.to_vec()), None).unwrap();
+    for chunk in chunks(input, sizes) {
         assert!(
             scan.push(chunk).unwrap().is_empty(),
             "a scan writes nothing"
         );
     }
     let scanned = scan.finish_scan().unwrap();
-    let mut s =
-        wasm::Session::with_anonymization(policy(), Some(TEST_KEY.to_vec()), None, &scanned)
-            .unwrap();
-    let mut out = Vec::new();
-    for chunk in cut(input, sizes) {
-        out.extend(s.push(chunk).unwrap());
-    }
-    let done: JsValue = s.finish().unwrap().into();
-    let tail = js_sys::Reflect::get(&done, &"tail".into()).unwrap();
-    out.extend(js_sys::Uint8Array::new(&tail).to_vec());
-    (out, js_sys::Reflect::get(&done, &"report".into()).unwrap())
+    let session = wasm::Session::with_anonymization(
+        policy_object(policy),
+        Some(TEST_KEY.to_vec()),
+        None,
+        &scanned,
+    )
+    .unwrap();
+    output_pass(session, input, sizes)
 }
 
 fn number_at(value: &JsValue, path: &[&str]) -> f64 {
