@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use deid_kit::action::Action;
 use deid_kit::fhir::preset::policy as fhir_policy;
 use deid_kit::fhir::Format;
 use deid_kit::ja::normalize::{normalize, Options};
@@ -555,4 +556,68 @@ fn prose_is_scrubbed_with_the_patients_own_identifiers_from_anywhere_in_the_file
     assert_eq!(rule.action, "scrub_text");
     assert_eq!(rule.scrubbed.get("name"), Some(&1), "{:?}", rule.scrubbed);
     assert_eq!(rule.scrubbed.get("phone"), Some(&1), "{:?}", rule.scrubbed);
+}
+
+#[test]
+fn contained_resources_get_their_own_types_rules_and_local_references_resolve() {
+    let input = format!(
+        "{}\n{}\n",
+        format_args!(
+            r#"{{"resourceType":"Patient","id":"p1","identifier":[{{"system":"{SYSTEM}","value":"00012345"}}],"name":[{{"family":"山田","given":["太郎"]}}],"birthDate":"1958-03-14","gender":"male"}}"#
+        ),
+        r##"{"resourceType":"MedicationRequest","id":"mr1","status":"active","intent":"order","contained":[{"resourceType":"Medication","id":"med1","code":{"coding":[{"system":"urn:oid:1.2.392.100495.20.2.74","code":"2149039F1020","display":"アムロジピン錠５ｍｇ"}]},"batch":{"lotNumber":"LOT-77","expirationDate":"2025-06-30"}},{"resourceType":"Practitioner","id":"dr","name":[{"text":"佐藤 花子"}],"telecom":[{"value":"03-1111-2222"}]},{"id":"no-type","name":"鈴木"}],"medicationReference":{"reference":"#med1"},"subject":{"reference":"Patient/p1"},"requester":{"reference":"#dr","display":"佐藤 花子"},"authoredOn":"2024-01-10"}"##,
+    );
+    // (Tokumei walks resources the same way; one patient cannot be 5-anonymous.)
+    for which in [Preset::Kamei] {
+        let policy = preset(which, Format::Ndjson);
+        let (out, report) = run(&policy, &[], input.as_bytes(), &[7]);
+        let text = String::from_utf8(out.clone()).unwrap();
+        for leak in ["佐藤", "花子", "03-1111-2222", "LOT-77", "鈴木", "00012345"] {
+            assert!(!text.contains(leak), "{which:?}: {leak} in {text}");
+        }
+        let request = resources(&out)
+            .into_iter()
+            .find(|r| r["resourceType"] == "MedicationRequest")
+            .unwrap_or_else(|| panic!("{which:?}: {text} {:?}", report.rejected));
+        let contained = request["contained"].as_array().unwrap();
+        // The Medication keeps its code; the Practitioner keeps only its (pseudonymized) id;
+        // the member without a resourceType is removed and counted.
+        assert_eq!(contained.len(), 2, "{which:?}: {request}");
+        let medication = &contained[0];
+        assert_eq!(medication["resourceType"], "Medication");
+        assert_eq!(medication["code"]["coding"][0]["code"], "2149039F1020");
+        assert!(medication["batch"].get("lotNumber").is_none());
+        // The expiry date is a date of the patient's record: shifted or cut to the month.
+        let expiry = medication["batch"]["expirationDate"].as_str().unwrap();
+        assert_ne!(expiry, "2025-06-30", "{which:?}");
+        let practitioner = &contained[1];
+        assert_eq!(practitioner["resourceType"], "Practitioner");
+        assert!(practitioner.get("name").is_none() && practitioner.get("telecom").is_none());
+        // `#id` references follow the contained ids' pseudonyms.
+        let id = |r: &Value| format!("#{}", r["id"].as_str().unwrap());
+        assert_ne!(id(medication), "#med1");
+        assert_eq!(request["medicationReference"]["reference"], id(medication));
+        assert_eq!(request["requester"]["reference"], id(practitioner));
+        assert_eq!(
+            report
+                .fhir
+                .as_ref()
+                .unwrap()
+                .removed
+                .get("MedicationRequest.contained"),
+            Some(&1),
+            "{which:?}"
+        );
+        // A rule of the container that names `contained` decides it as before.
+        let mut explicit = policy.clone();
+        explicit
+            .paths
+            .shift_insert(0, "MedicationRequest.contained".into(), Action::Drop {});
+        let (out, _) = run(&explicit, &[], input.as_bytes(), &[1 << 16]);
+        let request = resources(&out)
+            .into_iter()
+            .find(|r| r["resourceType"] == "MedicationRequest")
+            .unwrap();
+        assert!(request.get("contained").is_none(), "{which:?}: {request}");
+    }
 }

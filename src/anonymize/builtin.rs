@@ -260,9 +260,12 @@ mod tests {
             assert_eq!(path("age", value), want.to_vec(), "{value}");
         }
         let age = Hierarchy::builtin("age").unwrap();
-        for bad in ["", "abc", "-3", "151", "37.5"] {
+        for bad in ["abc", "-3", "151", "37.5"] {
             assert!(age.path(bad).is_err(), "{bad}");
         }
+        // A missing value says nothing: `*` at every level.
+        assert_eq!(age.path("").unwrap(), vec!["*"; 5]);
+        assert_eq!(age.starting_at(1).unwrap().path(" ").unwrap(), vec!["*"; 4]);
     }
 
     #[test]

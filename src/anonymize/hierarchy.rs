@@ -220,8 +220,14 @@ impl Hierarchy {
             .ok_or_else(|| format!("level {level} is out of range"))
     }
 
-    /// Every level of `value`, level 0 first.
+    /// Every level of `value`, level 0 first. A missing (empty) value is `*` at every level,
+    /// unless a list hierarchy names it: it says nothing, so the record stays in the data as a
+    /// class of its own (suppressed if that class is too small) instead of being rejected.
     pub(crate) fn path(&self, value: &str) -> Result<Vec<String>, String> {
+        let listed = matches!(self, Hierarchy::List(h) if h.index.contains_key(value));
+        if value.trim().is_empty() && !listed {
+            return Ok(vec![SUPPRESSED.to_owned(); self.levels()]);
+        }
         match self {
             Hierarchy::List(h) => h
                 .index
