@@ -139,7 +139,7 @@ fn wareki_samples_format_and_parse_back() {
 
 /// wareki: `parse("5148/3/1")` is 5148-03-01, which `format` writes `令和3130年3月1日` (and
 /// `R3130.3.1`), which `parse` refuses: era years are read with 1 to 3 digits only
-/// (src/ja/wareki.rs, `parse_syntax`). Either `format` must return `None` for an era year above
+/// (src/ja/wareki/parsing.rs, `parse_syntax`). Either `format` must return `None` for an era year above
 /// 999 (as `Style::Code` does above 99), or `parse` must read longer era years.
 #[test]
 fn wareki_era_year_above_999_round_trips() {
