@@ -194,7 +194,11 @@ fn synthetic_export_links_shifts_chunking_and_leaks() {
         let policy = preset(which, Format::Ndjson);
         let (out, report) = run(&policy, &[], &input, &[1 << 16]);
         assert_eq!(report.rows.rejected, 0, "{:?}", report.rejected);
-        assert_eq!(report.rows.rows_out, report.rows.rows_in);
+        // (Under tokumei a patient alone in its class is left out with its resources.)
+        assert_eq!(
+            report.rows.rows_out + report.rows.suppressed,
+            report.rows.rows_in
+        );
         // Random chunk sizes give the same bytes.
         let sizes = random_sizes(0x2545F491, 64, 5000);
         assert!(run(&policy, &[], &input, &sizes).0 == out, "{which:?}");
