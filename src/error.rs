@@ -133,6 +133,22 @@ impl Error {
         })
     }
 
+    /// Every problem a policy check found, `(JSON pointer, message)` in order, as one error at
+    /// the first pointer listing the rest on their own lines; `Ok` when there are none.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Policy`] when `problems` is not empty.
+    pub(crate) fn policy_problems(problems: Vec<(String, String)>) -> Result<()> {
+        let mut problems = problems.into_iter();
+        let Some((path, mut message)) = problems.next() else {
+            return Ok(());
+        };
+        for (p, m) in problems {
+            message.push_str(&format!("\npolicy {p}: {m}"));
+        }
+        Err(Error::policy(path, message))
+    }
+
     /// An input error.
     pub fn input(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Input(message.into()))

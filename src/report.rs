@@ -44,6 +44,39 @@ pub struct Report {
     pub fhir: Option<FhirReport>,
 }
 
+impl Report {
+    /// A report of a run under `policy` with `key`: the tool, policy and key filled in, every
+    /// count empty (the CSV and FHIR sessions fill in the rest).
+    pub(crate) fn of_run(policy: &crate::Policy, key: Option<&crate::SiteKey>) -> Report {
+        Report {
+            tool: "deid-kit".into(),
+            version: crate::VERSION.into(),
+            policy_sha256: policy.sha256(),
+            preset: policy.preset.clone(),
+            key_fingerprint: key.map(crate::SiteKey::fingerprint),
+            input: Side::default(),
+            output: Side::default(),
+            rows: Rows::default(),
+            columns: Vec::new(),
+            rejected: Vec::new(),
+            tokens: 0,
+            warnings: Vec::new(),
+            anonymization: None,
+            fhir: None,
+        }
+    }
+}
+
+/// A finished digest in lower-case hex, as the report writes file hashes.
+pub(crate) fn hex(digest: sha2::Sha256) -> String {
+    use sha2::Digest;
+    digest
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The FHIR section of a report: counts and paths, never a value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FhirReport {

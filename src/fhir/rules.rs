@@ -108,14 +108,7 @@ impl Rules {
                 });
             }
         }
-        if !problems.is_empty() {
-            let (path, first) = problems.remove(0);
-            let mut message = first;
-            for (p, m) in problems {
-                message.push_str(&format!("\npolicy {p}: {m}"));
-            }
-            return Err(Error::policy(path, message));
-        }
+        Error::policy_problems(problems)?;
         let scrubs = rules
             .iter()
             .any(|r| matches!(r.op, Some(crate::action::Op::ScrubText(_))));

@@ -1,13 +1,10 @@
 //! The report at the end of a run: rows, columns, rejections, checksums of both sides, warnings
 //! and, for 匿名加工, the levels chosen and the risk before and after.
 
-use sha2::{Digest, Sha256};
-
 use crate::anonymize::{risk, Hierarchy};
 use crate::format::encoding::Encoding;
 use crate::ja::identifiers;
-use crate::key::SiteKey;
-use crate::report::{Report, Side};
+use crate::report::{hex, Report, Side};
 
 use super::{AnonymizationReport, Mode, QuasiLevel, State};
 
@@ -65,13 +62,7 @@ impl State {
                 self.rows.rejected
             ));
         }
-        let hex = |d: Sha256| d.finalize().iter().map(|b| format!("{b:02x}")).collect();
         Report {
-            tool: "deid-kit".into(),
-            version: crate::VERSION.into(),
-            policy_sha256: self.policy.sha256(),
-            preset: self.policy.preset.clone(),
-            key_fingerprint: self.key.as_ref().map(SiteKey::fingerprint),
             input: Side {
                 sha256: hex(std::mem::take(&mut self.input_sha)),
                 bytes: self.input_bytes,
@@ -93,7 +84,7 @@ impl State {
             tokens: self.tokens.len() as u64,
             warnings,
             anonymization: self.anonymization_report(),
-            fhir: None,
+            ..Report::of_run(&self.policy, self.key.as_ref())
         }
     }
 

@@ -133,14 +133,7 @@ impl Policy {
             }
             (None, true) => {}
         }
-        if !problems.is_empty() {
-            let (path, first) = problems.remove(0);
-            let mut message = first;
-            for (p, m) in problems {
-                message.push_str(&format!("\npolicy {p}: {m}"));
-            }
-            return Err(Error::policy(path, message));
-        }
+        Error::policy_problems(problems)?;
         Ok(Plan {
             headers: headers.to_vec(),
             outputs,

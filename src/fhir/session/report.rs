@@ -1,15 +1,11 @@
 //! The report of a FHIR run: counts, hashes and line endings of both sides, per-rule tallies,
 //! warnings and the FHIR section (resources by type, removed paths, the index's size).
 
-use sha2::{Digest, Sha256};
-
 use super::{Engine, Format, Mode};
-use crate::key::SiteKey;
-use crate::report::{ColumnReport, FhirReport, Report, Side};
+use crate::report::{hex, ColumnReport, FhirReport, Report, Side};
 
 impl Engine {
     pub(super) fn report(&mut self) -> Report {
-        let hex = |d: Sha256| d.finalize().iter().map(|b| format!("{b:02x}")).collect();
         let line_ending = |crlf: bool| if crlf { "crlf" } else { "lf" }.to_owned();
         let mut warnings = Vec::new();
         let removed: u64 = self.tally.removed.values().sum();
@@ -68,11 +64,6 @@ impl Engine {
         }
         let crlf = self.crlf.unwrap_or(false);
         Report {
-            tool: "deid-kit".into(),
-            version: crate::VERSION.into(),
-            policy_sha256: self.policy.sha256(),
-            preset: self.policy.preset.clone(),
-            key_fingerprint: self.key.as_ref().map(SiteKey::fingerprint),
             input: Side {
                 sha256: hex(std::mem::take(&mut self.input_sha)),
                 bytes: self.input_bytes,
@@ -107,6 +98,7 @@ impl Engine {
                 patients: index.len() as u64,
                 index_bytes: index.approximate_bytes() as u64,
             }),
+            ..Report::of_run(&self.policy, self.key.as_ref())
         }
     }
 }
