@@ -1,12 +1,11 @@
 //! The report at the end of a run: rows, columns, rejections, checksums of both sides, warnings
 //! and, for 匿名加工, the levels chosen and the risk before and after.
 
-use crate::anonymize::{risk, Hierarchy};
 use crate::format::encoding::Encoding;
 use crate::ja::identifiers;
 use crate::report::{hex, Report, Side};
 
-use super::{AnonymizationReport, Mode, QuasiLevel, State};
+use super::{AnonymizationReport, Mode, State};
 
 impl State {
     pub(super) fn report(&mut self) -> Report {
@@ -93,27 +92,16 @@ impl State {
             return None;
         };
         let plan = self.plan.as_ref()?;
-        let hierarchies: Vec<&Hierarchy> = a.stats.hierarchies().collect();
-        let levels = plan
+        let columns: Vec<(String, usize)> = plan
             .quasi
             .iter()
-            .zip(&a.solution.levels)
-            .zip(&hierarchies)
-            .map(|(((i, _, min_level), level), h)| QuasiLevel {
-                column: plan.headers.get(*i).cloned().unwrap_or_default(),
-                level: level + min_level,
-                max_level: h.levels().saturating_sub(1) + min_level,
+            .map(|(i, _, min_level)| {
+                (
+                    plan.headers.get(*i).cloned().unwrap_or_default(),
+                    *min_level,
+                )
             })
             .collect();
-        Some(AnonymizationReport {
-            levels,
-            solution: a.solution.clone(),
-            risk_before: risk(&a.stats, &vec![0; a.stats.dimensions()], a.k),
-            risk_after: crate::anonymize::risk_of_sizes(
-                a.solution.kept_class_sizes().iter().copied(),
-                a.k,
-            ),
-            rare_values: a.rare.clone(),
-        })
+        Some(a.report(&columns))
     }
 }
