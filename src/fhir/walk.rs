@@ -173,21 +173,23 @@ impl<'a> Walk<'a> {
                 Fate::Removed
             });
         }
+        Ok(self.retain_items(items, fates, format!("{container}.contained")))
+    }
+
+    /// Keeps the items whose fate is [`Fate::Kept`] (`fates` in item order), counting the
+    /// uncovered ones under `path`; the array's own fate.
+    fn retain_items(&mut self, items: &mut Vec<Value>, fates: Vec<Fate>, path: String) -> Fate {
         let uncovered = fates.iter().filter(|f| **f == Fate::Uncovered).count() as u64;
         if uncovered > 0 {
-            *self
-                .tally
-                .removed
-                .entry(format!("{container}.contained"))
-                .or_insert(0) += uncovered;
+            *self.tally.removed.entry(path).or_insert(0) += uncovered;
         }
         let mut fate = fates.into_iter();
         items.retain(|_| fate.next() == Some(Fate::Kept));
-        Ok(if items.is_empty() {
+        if items.is_empty() {
             Fate::Removed
         } else {
             Fate::Kept
-        })
+        }
     }
 
     /// Removes the members whose fate is not [`Fate::Kept`] (`fates` in member order), counting
@@ -273,17 +275,8 @@ impl<'a> Walk<'a> {
                 if !fates.is_empty() && fates.iter().all(|f| *f == Fate::Uncovered) {
                     return Ok(Fate::Uncovered);
                 }
-                let uncovered = fates.iter().filter(|f| **f == Fate::Uncovered).count() as u64;
-                if uncovered > 0 {
-                    *self.tally.removed.entry(self.path.clone()).or_insert(0) += uncovered;
-                }
-                let mut fate = fates.into_iter();
-                items.retain(|_| fate.next() == Some(Fate::Kept));
-                Ok(if items.is_empty() {
-                    Fate::Removed
-                } else {
-                    Fate::Kept
-                })
+                let path = self.path.clone();
+                Ok(self.retain_items(items, fates, path))
             }
             Value::Null => Ok(Fate::Removed),
             leaf => {
