@@ -16,13 +16,6 @@ pub(crate) enum Fold {
     /// 山田　太郎, 山田太郎, 山田\n太郎, やまだ and ﾔﾏﾀﾞ meet their record values. The scrubber
     /// derives this view from the text view ([`View::name_fold`]); building it from the
     /// original is its definition, which the tests hold the derivation to.
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "the reference the derived name view is tested against"
-        )
-    )]
     Name,
 }
 
