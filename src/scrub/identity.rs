@@ -2,7 +2,9 @@
 //! patient's name and reading (spaced or not, full or half width, 異体字, hiragana or katakana),
 //! ID (with or without leading zeros and separators), phone, birth date, postal code and address.
 //! Values are normalized once when added; a note is searched with plain substring search in its
-//! normalized views, which is fast for the handful of values a row has.
+//! normalized views, which is fast for the handful of values a row has. A row that adds the same
+//! values as the row before (the same patient's next row, or next FHIR resource) reuses their
+//! spellings instead of normalizing them again.
 
 use super::lexicon::lexicon;
 use super::patterns::{is_digit, is_katakana};
@@ -38,7 +40,15 @@ struct Digits {
 /// ```
 #[derive(Debug, Default, Clone)]
 pub struct Identity {
-    patient: String,
+    /// Every value added since [`Identity::clear`] (and, past `live`, the previous row's), with
+    /// what it contributed: the spellings below are appended value by value, so the first
+    /// `live` steps' spellings are a prefix of each list.
+    steps: Vec<Step>,
+    /// How many of `steps` hold values (the rest are slots whose strings are reused).
+    recorded: usize,
+    /// How many of `steps` belong to this row. After `clear` the previous row's steps stay, and
+    /// each value added that equals the next of them only moves this on.
+    live: usize,
     /// Name-view strings (names, readings, address parts) and whether they need an honorific
     /// after them (single characters).
     names: Vec<(String, bool, Tag)>,
@@ -47,49 +57,126 @@ pub struct Identity {
     numbers: Vec<Digits>,
 }
 
+/// One value added to an [`Identity`] and the list lengths after it.
+#[derive(Debug, Clone)]
+struct Step {
+    /// The column kind, or `None` for [`Identity::set_patient`].
+    kind: Option<ColumnKind>,
+    /// The value as given (trimmed for `add`).
+    value: String,
+    /// The patient it set (normalized), if it set one.
+    patient: Option<String>,
+    names: usize,
+    texts: usize,
+    numbers: usize,
+}
+
 impl Identity {
     /// An empty identity.
     pub fn new() -> Identity {
         Identity::default()
     }
 
-    /// Forgets every value (keeps the allocations).
+    /// Forgets every value (keeps the allocations, and the values themselves for a next row
+    /// that adds the same ones).
     pub fn clear(&mut self) {
-        self.patient.clear();
-        self.names.clear();
-        self.texts.clear();
-        self.numbers.clear();
+        self.live = 0;
     }
 
     /// Whether nothing was added.
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty() && self.texts.is_empty() && self.numbers.is_empty()
+        let (names, texts, numbers) = self.lengths();
+        names == 0 && texts == 0 && numbers == 0
     }
 
     /// Sets the patient whose surrogates these are (normalized, leading zeros stripped);
     /// [`Identity::add`] with [`ColumnKind::PatientId`] sets it too.
     pub fn set_patient(&mut self, id: &str) {
-        self.patient = patient_id(id, true);
+        if self.replays(None, id) {
+            return;
+        }
+        let patient = patient_id(id, true);
+        self.push_step(None, id, Some(patient));
     }
 
     /// The patient set by [`Identity::set_patient`] (empty when none).
     pub fn patient(&self) -> &str {
-        &self.patient
+        self.steps
+            .get(..self.live)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .find_map(|step| step.patient.as_deref())
+            .unwrap_or_default()
+    }
+
+    /// The lengths of this row's prefix of each list.
+    fn lengths(&self) -> (usize, usize, usize) {
+        self.live
+            .checked_sub(1)
+            .and_then(|last| self.steps.get(last))
+            .map_or((0, 0, 0), |step| (step.names, step.texts, step.numbers))
+    }
+
+    /// Whether the previous row's next step is this very value, and if so takes it over.
+    /// Otherwise drops the previous row's remaining steps and their spellings, so that the
+    /// value is added after exactly this row's.
+    fn replays(&mut self, kind: Option<ColumnKind>, value: &str) -> bool {
+        if self.live >= self.recorded {
+            return false;
+        }
+        if let Some(step) = self.steps.get(self.live) {
+            if step.kind == kind && step.value == value {
+                self.live += 1;
+                return true;
+            }
+        }
+        let (names, texts, numbers) = self.lengths();
+        self.recorded = self.live;
+        self.names.truncate(names);
+        self.texts.truncate(texts);
+        self.numbers.truncate(numbers);
+        false
+    }
+
+    /// Records a value just added, with the list lengths after it.
+    fn push_step(&mut self, kind: Option<ColumnKind>, value: &str, patient: Option<String>) {
+        let (names, texts, numbers) = (self.names.len(), self.texts.len(), self.numbers.len());
+        match self.steps.get_mut(self.recorded) {
+            Some(slot) => {
+                slot.kind = kind;
+                slot.value.clear();
+                slot.value.push_str(value);
+                slot.patient = patient;
+                (slot.names, slot.texts, slot.numbers) = (names, texts, numbers);
+            }
+            None => self.steps.push(Step {
+                kind,
+                value: value.to_owned(),
+                patient,
+                names,
+                texts,
+                numbers,
+            }),
+        }
+        self.recorded += 1;
+        self.live = self.recorded;
     }
 
     /// Adds a value of the row. `kind` is what its column holds; for [`ColumnKind::Unknown`] the
     /// value's own shape decides (phone, e-mail, postal code, My Number, date, long number).
     pub fn add(&mut self, kind: ColumnKind, value: &str) {
         let value = value.trim();
-        if value.is_empty() {
+        if value.is_empty() || self.replays(Some(kind), value) {
             return;
         }
+        let mut patient = None;
         match kind {
             ColumnKind::Name => self.add_name(value, false),
             ColumnKind::NameKana => self.add_name(value, true),
             ColumnKind::PatientId => {
-                if self.patient.is_empty() {
-                    self.set_patient(value);
+                if self.patient().is_empty() {
+                    patient = Some(patient_id(value, true));
                 }
                 self.add_number(value, true, Tag::Id);
             }
@@ -111,6 +198,7 @@ impl Identity {
             ColumnKind::Unknown => self.add_by_shape(value),
             _ => {}
         }
+        self.push_step(Some(kind), value, patient);
     }
 
     fn add_by_shape(&mut self, value: &str) {
@@ -262,15 +350,11 @@ impl Identity {
 
     /// Appends every occurrence of the identity's values in the note.
     pub(crate) fn find(&self, original: &str, text: &View, names: &View, out: &mut Vec<Span>) {
-        for (variant, needs_honorific, tag) in &self.names {
-            for at in occurrences(&names.text, variant) {
-                let end = at + variant.len();
-                let Ok(start_char) = names.offsets.binary_search(&at) else {
-                    continue;
-                };
-                let Ok(mut end_char) = names.offsets.binary_search(&end) else {
-                    continue;
-                };
+        let (live_names, live_texts, live_numbers) = self.lengths();
+        let variants = self.names.get(..live_names).unwrap_or_default();
+        for (variant, needs_honorific, tag) in variants {
+            for (start_char, end_char) in char_occurrences(&names.chars, variant) {
+                let mut end_char = end_char;
                 if *tag == Tag::Name {
                     let honorific = NAME_HONORIFICS.iter().any(|h| names.has(end_char, h));
                     if *needs_honorific && !honorific {
@@ -301,7 +385,7 @@ impl Identity {
                 }
             }
         }
-        for (value, tag) in &self.texts {
+        for (value, tag) in self.texts.get(..live_texts).unwrap_or_default() {
             for at in occurrences(&text.text, value) {
                 if let Some((s, e)) = text.original(original, at, at + value.len()) {
                     out.push(Span {
@@ -312,82 +396,114 @@ impl Identity {
                 }
             }
         }
-        if !self.numbers.is_empty() {
-            self.find_numbers(original, text, out);
+        let numbers = self.numbers.get(..live_numbers).unwrap_or_default();
+        if !numbers.is_empty() {
+            find_numbers(numbers, original, text, out);
         }
     }
+}
 
-    /// Numbers on their digits: groups of digit runs joined by separators, matched from the
-    /// start of a run to the end of a run.
-    fn find_numbers(&self, original: &str, view: &View, out: &mut Vec<Span>) {
-        let n = view.chars.len();
-        let mut i = 0;
-        let mut runs: Vec<(usize, usize)> = Vec::new();
-        while i < n {
-            if !is_digit(view.at(i)) {
-                i += 1;
-                continue;
+/// Numbers on their digits: groups of digit runs joined by separators, matched from the start
+/// of a run to the end of a run.
+fn find_numbers(numbers: &[Digits], original: &str, view: &View, out: &mut Vec<Span>) {
+    let n = view.chars.len();
+    let mut i = 0;
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut acc = String::new();
+    while i < n {
+        if !is_digit(view.at(i)) {
+            i += 1;
+            continue;
+        }
+        // Collect one group.
+        runs.clear();
+        let mut j = i;
+        loop {
+            let s = j;
+            while is_digit(view.at(j)) {
+                j += 1;
             }
-            // Collect one group.
-            runs.clear();
-            let mut j = i;
-            loop {
-                let s = j;
-                while is_digit(view.at(j)) {
-                    j += 1;
-                }
-                runs.push((s, j));
-                let mut k = j;
-                let mut seps = 0;
-                while seps < 2 && is_separator(view.at(k)) {
+            runs.push((s, j));
+            let mut k = j;
+            let mut seps = 0;
+            while seps < 2 && is_separator(view.at(k)) {
+                k += 1;
+                seps += 1;
+            }
+            if k > j && is_digit(view.at(k)) {
+                j = k;
+            } else {
+                break;
+            }
+        }
+        match_group(numbers, original, view, &runs, &mut acc, out);
+        i = j.max(i + 1);
+    }
+}
+
+/// The numbers among `numbers` that a group of digit runs spells, from the start of one run.
+/// `acc` is scratch, reused across groups.
+fn match_group(
+    numbers: &[Digits],
+    original: &str,
+    view: &View,
+    runs: &[(usize, usize)],
+    acc: &mut String,
+    out: &mut Vec<Span>,
+) {
+    for target in numbers {
+        for (first, &(start, _)) in runs.iter().enumerate() {
+            acc.clear();
+            let mut from = start;
+            if target.strip_zeros {
+                let mut k = start;
+                let run_end = runs.get(first).map_or(start, |r| r.1);
+                while k + 1 < run_end && view.at(k) == '0' {
                     k += 1;
-                    seps += 1;
                 }
-                if k > j && is_digit(view.at(k)) {
-                    j = k;
-                } else {
+                from = k;
+            }
+            for &(s, e) in runs.iter().skip(first) {
+                let s = s.max(from);
+                acc.extend((s..e).map(|k| view.at(k)));
+                if acc.len() >= target.digits.len() {
+                    if *acc == target.digits {
+                        if let Some(span) = view.span(original, start, e, target.tag) {
+                            out.push(span);
+                        }
+                    }
                     break;
                 }
             }
-            self.match_group(original, view, &runs, out);
-            i = j.max(i + 1);
         }
     }
+}
 
-    fn match_group(
-        &self,
-        original: &str,
-        view: &View,
-        runs: &[(usize, usize)],
-        out: &mut Vec<Span>,
-    ) {
-        for target in &self.numbers {
-            for (first, &(start, _)) in runs.iter().enumerate() {
-                let mut acc = String::new();
-                let mut from = start;
-                if target.strip_zeros {
-                    let mut k = start;
-                    let run_end = runs.get(first).map_or(start, |r| r.1);
-                    while k + 1 < run_end && view.at(k) == '0' {
-                        k += 1;
-                    }
-                    from = k;
-                }
-                for &(s, e) in runs.iter().skip(first) {
-                    let s = s.max(from);
-                    acc.extend((s..e).map(|k| view.at(k)));
-                    if acc.len() >= target.digits.len() {
-                        if acc == target.digits {
-                            if let Some(span) = view.span(original, start, e, target.tag) {
-                                out.push(span);
-                            }
-                        }
-                        break;
-                    }
-                }
+/// The character ranges of every non-overlapping occurrence of `needle` in `haystack`, left to
+/// right. The same matches as a byte search of the view's text would give (UTF-8 is
+/// self-synchronizing), found on the characters the caller needs anyway.
+fn char_occurrences<'a>(
+    haystack: &'a [char],
+    needle: &'a str,
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let first = needle.chars().next();
+    let len = needle.chars().count();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let first = first?;
+        loop {
+            let start = from + haystack.get(from..)?.iter().position(|&c| c == first)?;
+            let end = start + len;
+            if haystack
+                .get(start..end)
+                .is_some_and(|found| found.iter().copied().eq(needle.chars()))
+            {
+                from = end;
+                return Some((start, end));
             }
+            from = start + 1;
         }
-    }
+    })
 }
 
 /// The byte offsets of every non-overlapping occurrence of `needle` in `haystack`, left to right

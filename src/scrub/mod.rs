@@ -270,7 +270,7 @@ impl Scrubber {
         patterns::find(text, &view, &mut found);
         names::find(text, &view, &mut found);
         if !identity.is_empty() {
-            let name_view = View::new(text, Fold::Name);
+            let name_view = view.name_fold();
             identity.find(text, &view, &name_view, &mut found);
         }
         resolve(text, found)

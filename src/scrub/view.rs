@@ -13,7 +13,9 @@ pub(crate) enum Fold {
     /// for context words, which are written in hiragana.
     Text,
     /// Also hiragana as katakana and whitespace dropped: for names and readings, so that
-    /// 山田　太郎, 山田太郎, 山田\n太郎, やまだ and ﾔﾏﾀﾞ meet their record values.
+    /// 山田　太郎, 山田太郎, 山田\n太郎, やまだ and ﾔﾏﾀﾞ meet their record values. The scrubber
+    /// derives this view from the text view ([`View::name_fold`]); building it from the
+    /// original is its definition, which the tests hold the derivation to.
     Name,
 }
 
@@ -81,6 +83,40 @@ impl View {
                 }
                 view.push(fold_char(n, fold), at32, &mut buf);
             }
+        }
+        view.offsets.push(view.text.len());
+        view
+    }
+
+    /// The [`Fold::Name`] view of the same original, derived from this [`Fold::Text`] view
+    /// instead of normalizing the note a second time: whitespace dropped, hiragana as katakana,
+    /// and a voiced mark composed with the character now before it (in `か゛` or `カ ﾞ` the text
+    /// view has a space between the two, the name view does not). Equal to
+    /// `View::new(original, Fold::Name)`, byte for byte and offset for offset.
+    pub fn name_fold(&self) -> View {
+        let mut view = View {
+            text: String::with_capacity(self.text.len()),
+            origin: Vec::with_capacity(self.origin.len()),
+            chars: Vec::with_capacity(self.chars.len()),
+            offsets: Vec::with_capacity(self.offsets.len()),
+        };
+        let mut buf = [0u8; 4];
+        for (&c, &offset) in self.chars.iter().zip(&self.offsets) {
+            if c == ' ' || c == '\n' {
+                continue;
+            }
+            let at = self.origin_of(offset);
+            if matches!(c, '\u{3099}' | '\u{309A}') {
+                if let Some(prev) = view.text.chars().next_back() {
+                    if let Some(composed) = unicode_normalization::char::compose(prev, c) {
+                        let prev_at = view.origin_of(view.text.len() - prev.len_utf8());
+                        view.pop();
+                        view.push(composed, prev_at, &mut buf);
+                        continue;
+                    }
+                }
+            }
+            view.push(hiragana_as_katakana(c), at, &mut buf);
         }
         view.offsets.push(view.text.len());
         view
@@ -180,11 +216,19 @@ fn fold_char(c: char, fold: Fold) -> char {
     match fold {
         Fold::Text => fold_variant(c),
         Fold::Name => match c {
-            '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}' => {
-                char::from_u32(u32::from(c) + 0x60).unwrap_or(c)
-            }
+            '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}' => hiragana_as_katakana(c),
             _ => fold_variant(c),
         },
+    }
+}
+
+/// Hiragana (and ゝゞ) as the katakana 0x60 above it; anything else unchanged.
+fn hiragana_as_katakana(c: char) -> char {
+    match c {
+        '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}' => {
+            char::from_u32(u32::from(c) + 0x60).unwrap_or(c)
+        }
+        _ => c,
     }
 }
 
@@ -242,5 +286,56 @@ mod tests {
         assert_eq!(&text[s..e], "ｶﾞ");
         let n = View::new("やまだ\n太郎　様", Fold::Name);
         assert_eq!(n.text, "ヤマダ太郎様");
+    }
+
+    fn assert_same(a: &View, b: &View, text: &str) {
+        assert_eq!(a.text, b.text, "{text:?}");
+        assert_eq!(a.origin, b.origin, "{text:?}");
+        assert_eq!(a.chars, b.chars, "{text:?}");
+        assert_eq!(a.offsets, b.offsets, "{text:?}");
+    }
+
+    #[test]
+    fn name_fold_equals_a_name_view_built_from_the_original() {
+        let cases = [
+            "",
+            "やまだ\n太郎　様",
+            "ﾀﾅｶﾞ　髙橋さん０３",
+            // Voiced marks after a space, a line break, a full-width space or a spacing mark:
+            // the text view keeps something between, the name view composes.
+            "か ﾞ",
+            "カ\nﾟ",
+            "は　ﾟ",
+            "か゛き゜",
+            "わﾞヰﾞゝﾞ",
+            "ｳﾞ ｳ ﾞ う゛",
+            "\u{3099}始まり",
+            " ﾞ",
+            "ﾞﾞﾞ",
+            "ワ\u{3099}",
+            "㍻3年 ㈱ﾔﾏﾀﾞ\tﾀﾛｳ\r\n\u{000B}\u{0085}\u{2028}end",
+            "𠮷野家ｱｲｳ①②ⅢＡＢＣ　ｰ－",
+        ];
+        for text in cases {
+            let text_view = View::new(text, Fold::Text);
+            assert_same(&text_view.name_fold(), &View::new(text, Fold::Name), text);
+        }
+        // Every character from U+0000 to U+FFFF (and some beyond) alone and around kana and
+        // voiced marks.
+        let mut text = String::new();
+        for c in (0u32..0x1_0000)
+            .chain(0x2_0000..0x2_0100)
+            .filter_map(char::from_u32)
+        {
+            for (before, after) in [("", ""), ("か", "ﾞ"), ("わ", " ﾟ"), ("ｶ", "\u{3099}")]
+            {
+                text.clear();
+                text.push_str(before);
+                text.push(c);
+                text.push_str(after);
+                let text_view = View::new(&text, Fold::Text);
+                assert_same(&text_view.name_fold(), &View::new(&text, Fold::Name), &text);
+            }
+        }
     }
 }

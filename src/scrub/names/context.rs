@@ -2,6 +2,8 @@
 //! さん, 先生, Dr, Ns), kinship and role words before it (長男, 妻, 主治医, 紹介元) and eponym
 //! words after it (病, 症, 療法) that make it a disease or a method instead.
 
+use std::sync::OnceLock;
+
 use crate::scrub::patterns::is_kanji;
 use crate::scrub::view::View;
 
@@ -207,17 +209,30 @@ pub(super) fn honorific_at(v: &View, i: usize) -> Option<usize> {
 
 /// Whether `c` can end a context word (so that a lookup mid-run is worth it).
 pub(super) fn context_could_end(c: char) -> bool {
-    CONTEXT_BEFORE.iter().any(|w| last_char_is(w, c))
+    context_words().last_chars.binary_search(&c).is_ok()
 }
 
-/// Whether `word` ends with `c`: decoding one char costs less than `str::ends_with(char)`,
-/// which encodes `c` and compares bytes, and this runs for every character of a note.
-#[allow(
-    clippy::chars_last_cmp,
-    reason = "ends_with(char) encodes and compares bytes on every character of a note"
-)]
-fn last_char_is(word: &str, c: char) -> bool {
-    word.chars().next_back() == Some(c)
+/// [`CONTEXT_BEFORE`] decoded once: these checks run at every kanji and katakana of a note,
+/// where decoding each word's last character again cost more than the rest of the name scan.
+struct ContextWords {
+    /// Every word's last character, sorted and deduplicated.
+    last_chars: Vec<char>,
+    /// Each word with its last character and its length in characters, in list order.
+    words: Vec<(char, &'static str, usize)>,
+}
+
+fn context_words() -> &'static ContextWords {
+    static WORDS: OnceLock<ContextWords> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let words: Vec<(char, &'static str, usize)> = CONTEXT_BEFORE
+            .iter()
+            .filter_map(|w| Some((w.chars().next_back()?, *w, w.chars().count())))
+            .collect();
+        let mut last_chars: Vec<char> = words.iter().map(|(c, _, _)| *c).collect();
+        last_chars.sort_unstable();
+        last_chars.dedup();
+        ContextWords { last_chars, words }
+    })
 }
 
 /// Whether a kinship or role word ends just before `i` (with a space, の, colon between).
@@ -234,18 +249,18 @@ pub(super) fn context_before(v: &View, i: usize) -> bool {
     }
     // Most positions end no context word: compare the last character before spelling words.
     let last = v.before(k);
-    CONTEXT_BEFORE.iter().any(|w| {
-        if !last_char_is(w, last) || !v.ends_with(k, w) {
+    context_words().words.iter().any(|&(end, w, chars)| {
+        if end != last || !v.ends_with(k, w) {
             return false;
         }
         // Titles usually follow a name (西田医師); before one only with a separator.
-        if skipped == 0 && matches!(*w, "医師" | "看護師" | "薬剤師" | "担当看護師") {
+        if skipped == 0 && matches!(w, "医師" | "看護師" | "薬剤師" | "担当看護師") {
             return false;
         }
         // A role word must itself start a word (担当 in 担当医 is fine; 父 in 神父 is not).
-        let start = k - w.chars().count();
+        let start = k - chars;
         let before = v.before(start);
-        !(is_kanji(before) && w.chars().count() == 1)
+        !(is_kanji(before) && chars == 1)
     })
 }
 
