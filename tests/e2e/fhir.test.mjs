@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { assertContained, cli, withPage, ROOT, SHOTS } from "./harness.mjs";
-import { DATA, TEST_KEY, chooseFiles, loadKey, choosePreset, downloadOf, runAndWait, shot } from "./flow.mjs";
+import { DATA, TEST_KEY, chooseFiles, loadKey, choosePreset, downloadOf, runAndWait, shot, checkA11y } from "./flow.mjs";
 
 const FIXTURE = `${DATA}fhir-sample.ndjson`;
 const RESOURCES = 254; // lines of the fixture; tests/fhir_expected.rs checks the same count
@@ -120,6 +120,9 @@ test("FHIR preview without a key, then under 匿名加工: marked, never failing
     assert.match(patient.after, /"birthDate": （k-匿名化：全体で決定）/);
     assert.match(patient.after, /"address": （k-匿名化：全体で決定）/);
     assert.ok(!patient.after.includes(FAMILY));
+    // A FHIR plan has no columns: the column table is hidden, the resources' preview shown.
+    assert.equal(await page.isVisible("#plan"), false);
+    await checkA11y(page, "FHIR preview");
     assertContained(s);
   });
 });
