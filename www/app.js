@@ -6,6 +6,7 @@ import { describeError } from "./errors.js";
 import { renderFileList, renderPreview } from "./files.js";
 import { renderPlan, renderSample, renderSettings, needsKey } from "./plan.js";
 import { renderResult, setDownloads } from "./result.js";
+import { renderFhirSample } from "./fhir.js";
 
 // --- The worker ------------------------------------------------------------------------------
 
@@ -91,6 +92,7 @@ function renderPlanStep() {
   hint.textContent = entry?.preview ? t("plan.choosePreset") : t("plan.needFile");
   renderSettings(entry);
   renderPlan(entry, onPlanChange);
+  renderFhirSample(entry);
   $("optout-name").textContent = state.optOut
     ? t("plan.optoutLoaded", { name: state.optOut.name, n: num(state.optOut.ids.length) }) : t("plan.optoutNone");
   $("optout-clear").hidden = !state.optOut;
@@ -274,6 +276,7 @@ function setPolicy(entry, policy, suggestion) {
     }
   }
   entry.sample = null;
+  entry.fhirSample = null;
   document.body.dataset.plans = String(Number(document.body.dataset.plans ?? 0) + 1); // for tests
   renderAll();
   refreshSample(entry);
@@ -311,19 +314,24 @@ function onPlanChange() {
 let sampleSeq = 0;
 async function refreshSample(entry) {
   const plans = document.body.dataset.plans;
-  if (!entry?.policy || !entry.preview || entry.preview.bytes <= 0) return void (document.body.dataset.sampled = plans);
+  const fhir = Boolean(entry?.preview?.fhir);
+  if (!entry?.policy || !entry.preview || (entry.preview.bytes <= 0 && !fhir)) return void (document.body.dataset.sampled = plans);
   const mine = ++sampleSeq;
   try {
-    const sample = await call("sample", { file: entry.file, policy: entry.policy, bytes: entry.preview.bytes });
+    const sample = fhir ? await call("fhirSample", { file: entry.file, policy: entry.policy })
+      : await call("sample", { file: entry.file, policy: entry.policy, bytes: entry.preview.bytes });
     if (mine !== sampleSeq) return;
-    entry.sample = sample;
+    entry[fhir ? "fhirSample" : "sample"] = sample;
     if (state.status.kind === "error" && state.status.source === "sample") status("plan.sampleOk");
   } catch (e) {
     if (mine !== sampleSeq) return;
-    entry.sample = null;
+    entry.sample = entry.fhirSample = null;
     fail(e, "sample");
   }
-  if (current() === entry) renderSample(entry);
+  if (current() === entry) {
+    renderSample(entry);
+    renderFhirSample(entry);
+  }
   document.body.dataset.sampled = plans; // for tests: the sample of this plan is shown
 }
 

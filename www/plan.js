@@ -165,6 +165,8 @@ export function renderPlan(entry, onChange) {
   const shown = Boolean(entry?.policy);
   $("plan-box").hidden = !shown;
   if (!shown) return;
+  // A FHIR plan names elements (`paths`), not columns: its preview is the resources' (fhir.js).
+  $("plan").parentElement.hidden = Boolean(entry.preview?.fhir);
   for (const name of columnsOf(entry)) body.append(row(entry, name, onChange));
   if (keep) {
     const again = [...body.querySelectorAll("[data-role]")]

@@ -5,7 +5,7 @@
 const CACHE = "deid-kit-v1";
 const SHELL = [
   "./", "index.html", "style.css",
-  "app.js", "dom.js", "i18n.js", "errors.js", "files.js", "plan.js", "charts.js", "result.js", "worker.js",
+  "app.js", "dom.js", "i18n.js", "errors.js", "files.js", "plan.js", "fhir.js", "charts.js", "result.js", "worker.js",
   "pkg/deid_kit.js", "pkg/deid_kit_bg.wasm",
   "samples/sample-sjis.csv", "samples/policy-kamei.json",
 ];

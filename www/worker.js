@@ -85,12 +85,99 @@ function fhirPreview(bytes, total) {
   return {
     encoding: "utf-8", bom: bytes[0] === 0xef, line_ending: text.includes("\r\n") ? "crlf" : "lf", delimiter: ",",
     headers: ["resource"], rows: lines.slice(0, 5).map((l) => [l.length > 160 ? `${l.slice(0, 160)}…` : l]),
-    bytes: 0, estimated_rows: Math.round(total / Math.max(1, bytes.length / complete)),
+    bytes: 0, estimated_rows: Math.round(total / Math.max(1, bytes.length / complete)), fhir: true,
   };
 }
 
 /** Marks, in the before → after preview, a value the anonymization search will choose. */
 const ANONYMIZED = "（k-匿名化）";
+/** Marks, in the FHIR preview, a value only the key can make (the page shows it in its language). */
+const NEEDS_KEY = "（鍵が必要）";
+
+/** The resources of NDJSON lines or of a Bundle's entries; a line that is not JSON is null. */
+function resourcesOf(bytes, bundle) {
+  const text = new TextDecoder().decode(bytes);
+  if (bundle) return (JSON.parse(text).entry ?? []).map((e) => e?.resource ?? null);
+  return text.split("\n").filter((l) => l.trim()).map((l) => {
+    try {
+      return JSON.parse(l);
+    } catch {
+      return null;
+    }
+  });
+}
+
+/**
+ * A FHIR file's first Patient and up to 3 resources of other types (those linked to it first),
+ * before → after, through both passes as the run makes them (the patients, then the output) but
+ * over the complete lines of the first 256 KiB only. A Bundle is previewed only when it fits.
+ */
+async function fhirSample({ file, policy }) {
+  const p = structuredClone(policy);
+  const bundle = p.input?.format === "bundle";
+  if (bundle && file.size > SAMPLE_BYTES) return { tooBig: true };
+  let bytes = await head(file);
+  if (file.size > bytes.length) bytes = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
+  const needsKey = [];
+  const anonymized = [];
+  for (const [path, rule] of Object.entries(p.paths ?? {})) {
+    if (!keyFile && KEYED.has(rule?.action)) {
+      p.paths[path] = { action: "replace", value: NEEDS_KEY };
+      needsKey.push(path);
+    }
+    // The levels are chosen over the whole file: the preview keeps the element and marks it.
+    if (p.privacy && rule?.action === "generalize") {
+      p.paths[path] = { action: "keep" };
+      anonymized.push(path);
+    }
+  }
+  delete p.privacy;
+  const scanning = kit.Session.scan(p, keyFile, {});
+  let patients;
+  try {
+    scanning.push(bytes);
+    patients = scanning.finishScan();
+  } finally {
+    scanning.free();
+  }
+  const session = kit.Session.withAnonymization(p, keyFile, {}, patients);
+  let out;
+  let report;
+  try {
+    out = session.push(bytes);
+    const done = session.finish();
+    out = concat(out, done.tail);
+    report = done.report;
+  } finally {
+    session.free();
+    patients.free();
+  }
+  const after = resourcesOf(out, bundle);
+  const rejected = new Map(report.rejected.map((r) => [r.row, r.reason]));
+  let next = 0;
+  const pairs = resourcesOf(bytes, bundle).map((before, i) => {
+    const reason = rejected.get(i + 1) ?? null;
+    return { index: i, before, after: reason === null ? after[next++] ?? null : null, rejected: reason };
+  });
+  for (const { after: resource } of pairs) {
+    if (resource?.resourceType !== "Patient") continue;
+    for (const path of anonymized) {
+      const element = path.match(/^Patient\.(\w+)$/)?.[1];
+      if (element && element in resource) resource[element] = ANONYMIZED;
+    }
+  }
+  const patient = pairs.find((x) => x.before?.resourceType === "Patient");
+  const ref = patient ? JSON.stringify(`Patient/${patient.before.id}`) : null;
+  const shown = patient ? [patient] : [];
+  const linked = (x) => ref !== null && JSON.stringify(x.before).includes(ref);
+  for (const wanted of [linked, () => true]) {
+    for (const x of pairs) {
+      const type = x.before?.resourceType;
+      if (shown.length < 4 && !shown.some((s) => s.before?.resourceType === type) && wanted(x)) shown.push(x);
+    }
+  }
+  return { pairs: shown, needsKey, anonymized, marks: { needsKey: NEEDS_KEY, anonymized: ANONYMIZED } };
+}
 
 /** Throws the cancel error when the user pressed cancel. */
 async function stopIfCancelled(reader) {
@@ -196,6 +283,7 @@ const ops = {
   suggest: async ({ file, preset, referenceDate }) =>
     kit.suggestPolicy(await head(file), preset, referenceDate ? { referenceDate } : {}),
   sample,
+  fhirSample,
   run,
   cancel: () => {
     cancelled = true;
