@@ -3,7 +3,7 @@
 //! A hospital pseudonymizes (仮名加工, kamei kakō) or anonymizes (匿名加工, tokumei kakō) its
 //! exports under the Next Generation Medical Infrastructure Act (次世代医療基盤法) before anything
 //! leaves the building. This crate is the pure Rust core; `src/wasm/` binds it for the browser and
-//! Node, and `src/bin/deid-kit.rs` is the native CLI. All three give the same bytes for the same
+//! Node, and `src/bin/deid-kit/` is the native CLI. All three give the same bytes for the same
 //! input, policy and key.
 //!
 //! # Example
