@@ -621,5 +621,21 @@ fn cli_ms_fhir_streams_ndjson_and_reports_bad_lines() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("encrypt"));
     assert!(!dir.join("never.ndjson").exists());
+
+    // A run that fails after the output was opened (the input is a directory: reading fails)
+    // leaves neither the output nor its temporary file.
+    std::fs::write(&config_path, data("common-config.json")).unwrap_or_else(|e| panic!("{e}"));
+    let failed = std::process::Command::new(env!("CARGO_BIN_EXE_deid-kit"))
+        .args(["ms-fhir", "--config"])
+        .arg(&config_path)
+        .arg("--in")
+        .arg(&dir)
+        .arg("--out")
+        .arg(dir.join("partial.ndjson"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!failed.status.success());
+    assert!(!dir.join("partial.ndjson").exists());
+    assert!(!dir.join(".partial.ndjson.partial").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }

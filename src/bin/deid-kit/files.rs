@@ -73,6 +73,25 @@ impl Output {
     }
 }
 
+/// For writers of the core that take `impl Write` (the MS-compatible FHIR stream).
+impl Write for Output {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Output::Discard => Ok(bytes.len()),
+            Output::Stdout(s) => s.lock().write(bytes),
+            Output::File { file, .. } => file.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::Discard => Ok(()),
+            Output::Stdout(s) => s.lock().flush(),
+            Output::File { file, .. } => file.flush(),
+        }
+    }
+}
+
 pub(crate) fn load_key(path: &Path) -> Result<SiteKey, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     SiteKey::from_file(&bytes).map_err(|e| format!("{}: {e}", path.display()))
