@@ -294,7 +294,8 @@ async function choosePreset(preset) {
     if (current() !== entry) return;
     setPolicy(entry, policy, policy);
     const review = reviewCount(policy);
-    status("plan.suggested", { name: entry.file.name, preset: () => t(`preset.${preset}`) }, "ok", "",
+    const suggested = entry.preview.fhir ? "plan.suggestedFhir" : "plan.suggested";
+    status(suggested, { name: entry.file.name, preset: () => t(`preset.${preset}`) }, "ok", "",
       review ? [["plan.review", { n: review }]] : []);
   } catch (e) {
     fail(e);
