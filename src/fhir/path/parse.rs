@@ -65,7 +65,8 @@ impl Parser {
         )
     }
 
-    fn expect(&mut self, tok: &Tok, wanted: &str) -> Result<(), String> {
+    /// Steps over `tok`, or says what was wanted here.
+    fn consume(&mut self, tok: &Tok, wanted: &str) -> Result<(), String> {
         if self.peek() == tok {
             self.at += 1;
             Ok(())
@@ -133,7 +134,7 @@ impl Parser {
             "where" => {
                 self.at += 1;
                 let cond = self.or()?;
-                self.expect(&Tok::Close, "`)`")?;
+                self.consume(&Tok::Close, "`)`")?;
                 Ok(Step::Where(cond))
             }
             "extension" => Ok(Step::Extension(self.quoted_argument()?)),
@@ -147,12 +148,12 @@ impl Parser {
                         return Err(self.unexpected("a type name"));
                     }
                 };
-                self.expect(&Tok::Close, "`)`")?;
+                self.consume(&Tok::Close, "`)`")?;
                 Ok(Step::OfType(type_name))
             }
             "first" => {
                 self.at += 1;
-                self.expect(&Tok::Close, "`)`")?;
+                self.consume(&Tok::Close, "`)`")?;
                 Ok(Step::First)
             }
             other => Err(format!(
@@ -164,12 +165,12 @@ impl Parser {
 
     /// `('…')` after a function name.
     fn quoted_argument(&mut self) -> Result<String, String> {
-        self.expect(&Tok::Open, "`(`")?;
+        self.consume(&Tok::Open, "`(`")?;
         let Tok::Quoted(text) = self.peek().clone() else {
             return Err(self.unexpected("a quoted string"));
         };
         self.at += 1;
-        self.expect(&Tok::Close, "`)`")?;
+        self.consume(&Tok::Close, "`)`")?;
         Ok(text)
     }
 
@@ -209,8 +210,8 @@ impl Parser {
         let mut cond = self.primary()?;
         while *self.peek() == Tok::Dot && matches!(self.peek_at(1), Tok::Ident(w) if w == "not") {
             self.at += 2;
-            self.expect(&Tok::Open, "`(`")?;
-            self.expect(&Tok::Close, "`)`")?;
+            self.consume(&Tok::Open, "`(`")?;
+            self.consume(&Tok::Close, "`)`")?;
             cond = Cond::Not(Box::new(cond));
         }
         Ok(cond)
@@ -221,7 +222,7 @@ impl Parser {
             Tok::Open => {
                 self.at += 1;
                 let cond = self.or()?;
-                self.expect(&Tok::Close, "`)`")?;
+                self.consume(&Tok::Close, "`)`")?;
                 return Ok(cond);
             }
             Tok::Ident(word) if word == "true" || word == "false" => {
@@ -231,7 +232,7 @@ impl Parser {
             Tok::Ident(word) if word == "not" && *self.peek_at(1) == Tok::Open => {
                 self.at += 2;
                 let cond = self.or()?;
-                self.expect(&Tok::Close, "`)`")?;
+                self.consume(&Tok::Close, "`)`")?;
                 return Ok(Cond::Not(Box::new(cond)));
             }
             _ => {}
@@ -274,8 +275,8 @@ impl Parser {
                 match function.as_str() {
                     "exists" | "empty" => {
                         self.at += 2;
-                        self.expect(&Tok::Open, "`(`")?;
-                        self.expect(&Tok::Close, "`)`")?;
+                        self.consume(&Tok::Open, "`(`")?;
+                        self.consume(&Tok::Close, "`)`")?;
                         Ok(Cond::Exists {
                             path,
                             exists: function == "exists",
