@@ -311,6 +311,33 @@ fn tokens_round_trip_through_the_cli_and_need_a_tokens_file() {
     let refused = cli(&base);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--tokens"));
+    // A FHIR policy that tokenizes in `paths` needs the table as well.
+    let fhir_policy = dir.join("fhir.json");
+    std::fs::write(
+        &fhir_policy,
+        r#"{"version":1,"input":{"format":"ndjson"},"columns":{},"paths":{"Patient.id":{"action":"tokenize"}}}"#,
+    )
+    .unwrap();
+    let fhir_input = dir.join("in.ndjson");
+    std::fs::write(
+        &fhir_input,
+        "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n",
+    )
+    .unwrap();
+    let refused = cli(&[
+        "apply",
+        "--policy",
+        path(&fhir_policy),
+        "--key",
+        path(&key),
+        "--in",
+        path(&fhir_input),
+        "--out",
+        path(&dir.join("out.ndjson")),
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--tokens"));
+    assert!(!dir.join("out.ndjson").exists());
     let mut args = base.to_vec();
     args.extend(["--tokens", path(&table)]);
     assert!(cli(&args).status.success());

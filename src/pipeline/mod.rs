@@ -205,11 +205,7 @@ impl Session {
                 "an opt-out list needs the policy's patient_id column to match on",
             ));
         }
-        let token_length = policy
-            .columns
-            .values()
-            .find_map(|a| a.token_length())
-            .unwrap_or(12);
+        let token_length = policy.token_length().unwrap_or(12);
         Ok(Session {
             reader: csv::Reader::new(settings.delimiter),
             state: State {

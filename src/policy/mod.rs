@@ -288,6 +288,15 @@ impl Policy {
             .any(Action::needs_key)
     }
 
+    /// The token length of the policy's first `tokenize` action (CSV column or FHIR path);
+    /// `None` when it does not tokenize (no correspondence table).
+    pub fn token_length(&self) -> Option<usize> {
+        self.columns
+            .values()
+            .chain(self.paths.values())
+            .find_map(Action::token_length)
+    }
+
     /// Whether the input is FHIR for sure (`ndjson` or `bundle`); `auto` is decided by the
     /// session from the first bytes.
     pub fn is_fhir(&self) -> bool {

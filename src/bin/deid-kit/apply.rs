@@ -66,12 +66,7 @@ pub(crate) fn apply(
             suggest(&head, preset, today).map_err(|e| format!("{}: {e}", input.display()))?
         }
     };
-    if tokens.is_none()
-        && policy_doc
-            .columns
-            .values()
-            .any(|a| a.token_length().is_some())
-    {
+    if tokens.is_none() && policy_doc.token_length().is_some() {
         return Err("the policy tokenizes: pass --tokens FILE for the correspondence table".into());
     }
     let key = key.map(load_key).transpose()?;

@@ -203,11 +203,7 @@ impl Session {
                 Some(Op::Pseudonymize(p)) => Some(p.clone()),
                 _ => None,
             });
-        let token_length = policy
-            .paths
-            .values()
-            .find_map(|a| a.token_length())
-            .unwrap_or(12);
+        let token_length = policy.token_length().unwrap_or(12);
         let line_ending = policy.output.line_ending.clone();
         if !matches!(line_ending.as_str(), "same" | "crlf" | "lf") {
             return Err(Error::policy("/output/line_ending", "use same, crlf or lf"));
