@@ -462,6 +462,17 @@ fn opt_out_by_patient_identifier() {
         ..SessionOptions::default()
     };
     assert!(Session::new(&policy, Some(&key()), options).is_err());
+
+    // In a Bundle a Patient may have no id, only its entry's fullUrl: it opts out with the
+    // resources that point at it.
+    let bundle = format!(
+        r#"{{"resourceType":"Bundle","type":"collection","entry":[{{"fullUrl":"urn:uuid:0f1e2d3c-0000-4000-8000-000000000001","resource":{{"resourceType":"Patient","identifier":[{{"system":"{SYSTEM}","value":"00077777"}}],"name":[{{"family":"井上"}}]}}}},{{"fullUrl":"urn:uuid:0f1e2d3c-0000-4000-8000-000000000002","resource":{{"resourceType":"Condition","subject":{{"reference":"urn:uuid:0f1e2d3c-0000-4000-8000-000000000001"}},"code":{{"text":"高血圧"}}}}}}]}}"#
+    );
+    let policy = preset(Preset::Kamei, Format::Bundle);
+    let (out, report) = run(&policy, &["77777"], bundle.as_bytes(), &[64]);
+    assert_eq!(report.rows.opted_out, 2, "{:?}", report.rows);
+    assert_eq!(report.rows.rows_out, 0, "{:?}", report.rows);
+    assert!(!String::from_utf8(out).unwrap().contains("Patient"));
 }
 
 #[test]

@@ -161,7 +161,7 @@ fn tokumei_is_k_anonymous_over_patients_and_suppression_is_counted() {
     let mut per_patient: HashMap<String, u64> = HashMap::new();
     let mut input_patients = HashSet::new();
     for r in &input_resources {
-        if let Some(p) = index.patient_of(r) {
+        if let Some(p) = index.patient_of(r, None) {
             *per_patient.entry(pseudonym.pseudonym(&p)).or_insert(0) += 1;
             if r["resourceType"] == "Patient" {
                 input_patients.insert(pseudonym.pseudonym(&p));
@@ -191,7 +191,7 @@ fn tokumei_is_k_anonymous_over_patients_and_suppression_is_counted() {
         i
     };
     for r in &output {
-        if let Some(p) = out_index.patient_of(r) {
+        if let Some(p) = out_index.patient_of(r, None) {
             assert!(kept.contains(&p), "a resource of a suppressed patient left");
         }
     }

@@ -117,7 +117,7 @@ impl PatientIndex {
         match resource.get("resourceType").and_then(Value::as_str) {
             Some("Patient") => self.add_patient(resource, full_url),
             Some("Coverage") => {
-                let Some(key) = self.patient_of(resource) else {
+                let Some(key) = self.patient_of(resource, full_url) else {
                     return;
                 };
                 let patient = self.patients.entry(key.into()).or_default();
@@ -129,7 +129,7 @@ impl PatientIndex {
 
     fn add_patient(&mut self, resource: &Value, full_url: Option<&str>) {
         let id = resource.get("id").and_then(Value::as_str);
-        let Some(key) = id.or(full_url) else {
+        let Some(key) = patient_key(resource, full_url) else {
             return;
         };
         let key: Box<str> = key.into();
@@ -177,14 +177,12 @@ impl PatientIndex {
         normalize::patient_id(id, self.strip_leading_zeros)
     }
 
-    /// The key of the patient a resource belongs to: a Patient's own id, else the patient its
-    /// `subject` / `patient` / `beneficiary` points at.
-    pub fn patient_of(&self, resource: &Value) -> Option<String> {
+    /// The key of the patient a resource belongs to: a Patient's own id (else its Bundle
+    /// `full_url`, as the index keys it), else the patient its `subject` / `patient` /
+    /// `beneficiary` points at.
+    pub fn patient_of(&self, resource: &Value, full_url: Option<&str>) -> Option<String> {
         if resource.get("resourceType").and_then(Value::as_str) == Some("Patient") {
-            return resource
-                .get("id")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
+            return patient_key(resource, full_url).map(str::to_owned);
         }
         let reference = links::patient_reference(resource, &|url| self.urls.contains_key(url))?;
         self.key_of(reference)
@@ -387,6 +385,11 @@ fn coverage(resource: &Value, identity: &mut PatientIdentity) {
     }
 }
 
+/// The key the index knows a Patient by: its id, else its Bundle `fullUrl`.
+pub fn patient_key<'a>(patient: &'a Value, full_url: Option<&'a str>) -> Option<&'a str> {
+    patient.get("id").and_then(Value::as_str).or(full_url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,6 +449,6 @@ mod tests {
         assert!(!index.opted_out("p2"));
         assert!(index.opted_out("p9"), "by id, even without its Patient");
         let condition = serde_json::json!({"resourceType": "Condition", "subject": {"reference": "urn:uuid:aa"}});
-        assert_eq!(index.patient_of(&condition).as_deref(), Some("p1"));
+        assert_eq!(index.patient_of(&condition, None).as_deref(), Some("p1"));
     }
 }

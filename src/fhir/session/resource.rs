@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::{Engine, Fate, Mode};
+use crate::fhir::index::patient_key;
 use crate::fhir::walk::Walk;
 use crate::format::ndjson;
 use crate::report::{Rejection, MAX_LISTED_REJECTIONS};
@@ -79,7 +80,7 @@ impl Engine {
                 if let (Some(quasi), "Patient") = (&self.quasi, kind.as_str()) {
                     if let Some(key) = patient_key(&value, full_url) {
                         let values = quasi.read(&value, &self.rules);
-                        self.index.set_quasi(&key, values);
+                        self.index.set_quasi(key, values);
                     }
                 }
                 return Fate::Written(Value::Null);
@@ -91,19 +92,14 @@ impl Engine {
             Mode::Apply(index) => Some(Arc::clone(index)),
         };
         let index = apply.as_deref().unwrap_or(&self.index);
-        let patient = index.patient_of(&value);
+        let patient = index.patient_of(&value, full_url);
         if patient.as_deref().is_some_and(|p| index.opted_out(p)) {
             return Fate::OptedOut;
         }
         if let (Some(quasi), Some(anonymized)) = (&self.quasi, &self.anonymization) {
             // The unit is the patient: its class decides every one of its resources.
             let is_patient = kind == "Patient";
-            let key = if is_patient {
-                patient_key(&value, full_url)
-            } else {
-                patient.clone()
-            };
-            let values = key.as_deref().and_then(|k| index.quasi(k));
+            let values = patient.as_deref().and_then(|k| index.quasi(k));
             match values {
                 Some(values) => match anonymized.solution.apply(&anonymized.stats, &values, None) {
                     Ok(None) => return Fate::Suppressed,
@@ -164,15 +160,6 @@ impl Engine {
             Err(e) => Fate::Rejected(Some(e.path), e.reason),
         }
     }
-}
-
-/// The key the index knows a Patient by: its id, else its `fullUrl`.
-fn patient_key(patient: &Value, full_url: Option<&str>) -> Option<String> {
-    patient
-        .get("id")
-        .and_then(Value::as_str)
-        .or(full_url)
-        .map(str::to_owned)
 }
 
 /// Parses one resource; the reason names the column, never the content.
