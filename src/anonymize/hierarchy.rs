@@ -224,17 +224,14 @@ impl Hierarchy {
     /// unless a list hierarchy names it: it says nothing, so the record stays in the data as a
     /// class of its own (suppressed if that class is too small) instead of being rejected.
     pub(crate) fn path(&self, value: &str) -> Result<Vec<String>, String> {
-        let listed = matches!(self, Hierarchy::List(h) if h.index.contains_key(value));
-        if value.trim().is_empty() && !listed {
-            return Ok(vec![SUPPRESSED.to_owned(); self.levels()]);
-        }
+        let missing = || vec![SUPPRESSED.to_owned(); self.levels()];
         match self {
-            Hierarchy::List(h) => h
-                .index
-                .get(value)
-                .and_then(|&i| h.rows.get(i))
-                .cloned()
-                .ok_or_else(|| "value is not in the hierarchy".to_owned()),
+            Hierarchy::List(h) => match h.index.get(value).and_then(|&i| h.rows.get(i)) {
+                Some(row) => Ok(row.clone()),
+                None if value.trim().is_empty() => Ok(missing()),
+                None => Err("value is not in the hierarchy".to_owned()),
+            },
+            Hierarchy::Builtin(_) if value.trim().is_empty() => Ok(missing()),
             Hierarchy::Builtin(b) => b.path(value),
             Hierarchy::Above { inner, skip } => {
                 let mut path = inner.path(value)?;
@@ -303,5 +300,26 @@ mod tests {
         assert!(Hierarchy::from_arx_csv("a;x;*\nb;x;y\n").is_err());
         assert!(Hierarchy::from_arx_csv("a;x;*\na;y;*\n").is_err());
         assert!(Hierarchy::from_arx_csv("\n\n").is_err());
+    }
+
+    #[test]
+    fn a_missing_value_is_suppressed_unless_the_list_names_it() {
+        let row = |r: &[&str]| r.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let named =
+            Hierarchy::from_rows(&[row(&["", "unknown", "U", "*"]), row(&["a", "x", "X", "*"])])
+                .unwrap();
+        assert_eq!(named.path("").unwrap(), ["", "unknown", "U", "*"]);
+        // Above min_level the list still decides (the rule sits at the bottom layer).
+        assert_eq!(
+            named.clone().starting_at(1).unwrap().path("").unwrap(),
+            ["unknown", "U", "*"]
+        );
+        let unnamed = Hierarchy::from_rows(&[row(&["a", "x", "*"])]).unwrap();
+        assert_eq!(unnamed.path(" ").unwrap(), ["*", "*", "*"]);
+        assert_eq!(
+            unnamed.clone().starting_at(1).unwrap().path("").unwrap(),
+            ["*", "*"]
+        );
+        assert!(unnamed.path("b").is_err());
     }
 }
