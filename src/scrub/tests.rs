@@ -237,3 +237,52 @@ fn random_text_never_panics_and_spans_are_well_formed() {
         }
     }
 }
+
+#[test]
+fn a_reused_identity_equals_a_fresh_one_row_after_row() {
+    type Row<'a> = &'a [(Option<ColumnKind>, &'static str)];
+    let name = Some(ColumnKind::Name);
+    let phone = Some(ColumnKind::Phone);
+    let id = Some(ColumnKind::PatientId);
+    let rows: [Row; 7] = [
+        &[(id, "00012345"), (name, "髙橋 誠"), (phone, "03-1234-5678")],
+        // The same row again (the same patient's next row).
+        &[(id, "00012345"), (name, "髙橋 誠"), (phone, "03-1234-5678")],
+        // A prefix of it.
+        &[(id, "00012345"), (name, "髙橋 誠")],
+        // Longer again, with a value changed in the middle.
+        &[(id, "00012345"), (name, "森 春子"), (phone, "03-1234-5678")],
+        // An extra value, and the patient set after the values.
+        &[
+            (name, "森 春子"),
+            (phone, "090-8765-4321"),
+            (None, "00099999"),
+        ],
+        &[],
+        &[(id, "00012345"), (name, "髙橋 誠"), (phone, "03-1234-5678")],
+    ];
+    let note = "髙橋誠さん、森春子さん。TEL 03-1234-5678、090-8765-4321。ID 12345、99999。";
+    let scrubber = Scrubber::new(Options::default());
+    let fill = |identity: &mut Identity, row: Row| {
+        for (kind, value) in row {
+            match kind {
+                Some(kind) => identity.add(*kind, value),
+                None => identity.set_patient(value),
+            }
+        }
+    };
+    let mut reused = Identity::new();
+    for row in rows {
+        reused.clear();
+        fill(&mut reused, row);
+        let mut fresh = Identity::new();
+        fill(&mut fresh, row);
+        assert_eq!(reused.patient(), fresh.patient(), "{row:?}");
+        assert_eq!(reused.is_empty(), fresh.is_empty(), "{row:?}");
+        assert_eq!(
+            scrubber.find(note, &reused),
+            scrubber.find(note, &fresh),
+            "{row:?}"
+        );
+    }
+}
