@@ -44,8 +44,6 @@ pub struct Identity {
     /// what it contributed: the spellings below are appended value by value, so the first
     /// `live` steps' spellings are a prefix of each list.
     steps: Vec<Step>,
-    /// How many of `steps` hold values (the rest are slots whose strings are reused).
-    recorded: usize,
     /// How many of `steps` belong to this row. After `clear` the previous row's steps stay, and
     /// each value added that equals the next of them only moves this on.
     live: usize,
@@ -122,7 +120,7 @@ impl Identity {
     /// Otherwise drops the previous row's remaining steps and their spellings, so that the
     /// value is added after exactly this row's.
     fn replays(&mut self, kind: Option<ColumnKind>, value: &str) -> bool {
-        if self.live >= self.recorded {
+        if self.live >= self.steps.len() {
             return false;
         }
         if let Some(step) = self.steps.get(self.live) {
@@ -132,7 +130,7 @@ impl Identity {
             }
         }
         let (names, texts, numbers) = self.lengths();
-        self.recorded = self.live;
+        self.steps.truncate(self.live);
         self.names.truncate(names);
         self.texts.truncate(texts);
         self.numbers.truncate(numbers);
@@ -141,26 +139,15 @@ impl Identity {
 
     /// Records a value just added, with the list lengths after it.
     fn push_step(&mut self, kind: Option<ColumnKind>, value: &str, patient: Option<String>) {
-        let (names, texts, numbers) = (self.names.len(), self.texts.len(), self.numbers.len());
-        match self.steps.get_mut(self.recorded) {
-            Some(slot) => {
-                slot.kind = kind;
-                slot.value.clear();
-                slot.value.push_str(value);
-                slot.patient = patient;
-                (slot.names, slot.texts, slot.numbers) = (names, texts, numbers);
-            }
-            None => self.steps.push(Step {
-                kind,
-                value: value.to_owned(),
-                patient,
-                names,
-                texts,
-                numbers,
-            }),
-        }
-        self.recorded += 1;
-        self.live = self.recorded;
+        self.steps.push(Step {
+            kind,
+            value: value.to_owned(),
+            patient,
+            names: self.names.len(),
+            texts: self.texts.len(),
+            numbers: self.numbers.len(),
+        });
+        self.live = self.steps.len();
     }
 
     /// Adds a value of the row. `kind` is what its column holds; for [`ColumnKind::Unknown`] the
