@@ -200,10 +200,7 @@ const NAME_HONORIFICS: [&str; 10] = [
 ];
 
 fn is_separator(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '‐' | '‑' | '−' | 'ー' | '―' | ' ' | '(' | ')' | '.'
-    )
+    is_hyphenish(c) || matches!(c, ' ' | '(' | ')' | '.')
 }
 
 #[cfg(test)]

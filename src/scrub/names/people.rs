@@ -138,10 +138,7 @@ impl Finder<'_> {
         // Mid-run, only a context word just before can start a name; at a run start the
         // lexicon walk comes first, since most positions start no word and the context scan
         // is the dearer of the two.
-        if !run_start && !context_could_end(prev) {
-            return;
-        }
-        if !run_start && !context_before(v, i) {
+        if !run_start && !(context_could_end(prev) && context_before(v, i)) {
             return;
         }
         let words = self.words_at(i, kana);
@@ -355,7 +352,7 @@ impl Finder<'_> {
         let run: String = (s..end).map(|k| v.at(k)).collect();
         let mut name_start = s;
         let mut name: &str = &run;
-        for word in CONTEXT_BEFORE.iter().chain(["紹介元", "担当医"].iter()) {
+        for word in CONTEXT_BEFORE {
             if let Some(rest) = run.strip_prefix(word) {
                 if !rest.is_empty() && rest.chars().count() < name.chars().count() {
                     name = rest;
