@@ -138,7 +138,8 @@ impl Finder<'_> {
         // Mid-run, only a context word just before can start a name; at a run start the
         // lexicon walk comes first, since most positions start no word and the context scan
         // is the dearer of the two.
-        if !run_start && !(context_could_end(prev) && context_before(v, i)) {
+        let may_start = run_start || (context_could_end(prev) && context_before(v, i));
+        if !may_start {
             return;
         }
         let words = self.words_at(i, kana);
