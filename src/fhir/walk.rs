@@ -173,14 +173,23 @@ impl<'a> Walk<'a> {
                 Fate::Removed
             });
         }
-        Ok(self.retain_items(items, fates, format!("{container}.contained")))
+        Ok(self.retain_items(items, fates, Some(container)))
     }
 
     /// Keeps the items whose fate is [`Fate::Kept`] (`fates` in item order), counting the
-    /// uncovered ones under `path`; the array's own fate.
-    fn retain_items(&mut self, items: &mut Vec<Value>, fates: Vec<Fate>, path: String) -> Fate {
+    /// uncovered ones under the walk's path (or `container.contained`); the array's own fate.
+    fn retain_items(
+        &mut self,
+        items: &mut Vec<Value>,
+        fates: Vec<Fate>,
+        container: Option<&str>,
+    ) -> Fate {
         let uncovered = fates.iter().filter(|f| **f == Fate::Uncovered).count() as u64;
         if uncovered > 0 {
+            let path = match container {
+                Some(container) => format!("{container}.contained"),
+                None => self.path.clone(),
+            };
             *self.tally.removed.entry(path).or_insert(0) += uncovered;
         }
         let mut fate = fates.into_iter();
@@ -275,8 +284,7 @@ impl<'a> Walk<'a> {
                 if !fates.is_empty() && fates.iter().all(|f| *f == Fate::Uncovered) {
                     return Ok(Fate::Uncovered);
                 }
-                let path = self.path.clone();
-                Ok(self.retain_items(items, fates, path))
+                Ok(self.retain_items(items, fates, None))
             }
             Value::Null => Ok(Fate::Removed),
             leaf => {
